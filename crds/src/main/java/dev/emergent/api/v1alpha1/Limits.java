@@ -1,0 +1,36 @@
+package dev.emergent.api.v1alpha1;
+
+/**
+ * Bounds shared by the CRD schema and the planner. Upper bounds exist so that the API server's
+ * CEL cost estimate stays within its budget and so that a typo cannot ask for a million layers.
+ */
+public final class Limits {
+  public static final int MAX_STAGES = 16;
+  public static final int MAX_AXES = 6;
+  public static final int MAX_AXIS_SIZE = 4096;
+  public static final int MAX_PODS = 4096;
+  public static final int MAX_DEVICES_PER_POD = 64;
+  public static final int MAX_LAYERS = 256;
+  public static final int MAX_HEADS = 256;
+  public static final int MAX_D_MODEL = 65536;
+  public static final int MAX_FFN = 262144;
+  public static final int MAX_FFN_MULTIPLIER = 16;
+  public static final int MAX_CONTEXT = 131072;
+  public static final int MAX_STEPS = 100_000_000;
+  public static final int MAX_BATCH = 1_048_576;
+  public static final int MAX_RESTARTS = 100;
+  public static final int MAX_NAME = 63;
+  public static final int MAX_PATH = 1024;
+
+  /** RFC 1123 label: stage and axis names become parts of Kubernetes object names. */
+  public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+  /**
+   * A path relative to a volume root: segments of letters, digits, '_', '-' and inner dots,
+   * separated by single slashes. No leading slash and no segment that starts with a dot, so no
+   * {@code ..}: a run reads only below its root. RE2-compatible, as the API server requires.
+   */
+  public static final String RELATIVE_PATH = "^[A-Za-z0-9_-]([A-Za-z0-9_-]|\\.[A-Za-z0-9_-]|/[A-Za-z0-9_-])*$";
+
+  private Limits() {}
+}

@@ -1,0 +1,66 @@
+package dev.emergent.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/**
+ * A GSPMD-style device mesh: ordered named axes whose sizes multiply to the device count.
+ * Ranks are laid out row-major, the last axis fastest, so the last axis should be the one that
+ * talks the most (model) and should stay inside a pod.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = CelRules.AXIS_NAMES_UNIQUE,
+    message = "axis names must be unique",
+    fieldPath = ".axes")
+@ValidationRule(
+    value = CelRules.AT_MOST_ONE_INFERRED_AXIS,
+    message = "at most one axis size may be -1",
+    fieldPath = ".axes")
+@ValidationRule(
+    value = CelRules.INFERRED_AXIS_NEEDS_PODS,
+    message = "pods is required when an axis size is -1",
+    fieldPath = ".pods")
+@ValidationRule(
+    value = CelRules.DEVICES_PER_POD_DIVIDES_DEVICES,
+    message = "devicesPerPod must divide the device count (the product of the axis sizes)",
+    fieldPath = ".devicesPerPod")
+@ValidationRule(
+    value = CelRules.PODS_MATCH_AXES,
+    message = "the product of the axis sizes must equal pods × devicesPerPod",
+    fieldPath = ".pods")
+@ValidationRule(
+    value = CelRules.INFERRED_AXIS_DIVIDES,
+    message = "pods × devicesPerPod must be divisible by the product of the other axis sizes",
+    fieldPath = ".axes")
+public class MeshSpec {
+
+  @Required
+  @Size(min = 1, max = Limits.MAX_AXES)
+  @JsonPropertyDescription(
+      "Named axes, outermost first. Known names: data (batch split, gradients all-reduced) and"
+          + " model (tensor parallel: heads and MLP columns split).")
+  public List<MeshAxis> axes;
+
+  @Min(1)
+  @Max(Limits.MAX_PODS)
+  @JsonPropertyDescription(
+      "Number of pods. Required when an axis size is -1; otherwise, if set, must equal the"
+          + " device count divided by devicesPerPod. Default: that quotient.")
+  public Integer pods;
+
+  @Min(1)
+  @Max(Limits.MAX_DEVICES_PER_POD)
+  @JsonPropertyDescription(
+      "Devices (ranks) in each pod. Must divide the device count. Default: 1.")
+  public Integer devicesPerPod;
+
+  @JsonPropertyDescription("cpu or cuda (one GPU per device). Default: cpu.")
+  public Device device;
+}

@@ -1,0 +1,61 @@
+package dev.emergent.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A GPT-style decoder: pre-LN blocks of causal self-attention and a GELU MLP. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = CelRules.D_MODEL_DIVISIBLE_BY_HEADS,
+    message = "dModel must be divisible by heads",
+    fieldPath = ".dModel")
+@ValidationRule(
+    value = CelRules.ONE_FFN_FIELD,
+    message = "set ffn or ffnMultiplier, not both",
+    fieldPath = ".ffn")
+public class ModelSpec {
+
+  @Required
+  @Min(1)
+  @Max(Limits.MAX_LAYERS)
+  @JsonPropertyDescription("Number of Transformer blocks.")
+  public Integer layers;
+
+  @Required
+  @Min(8)
+  @Max(Limits.MAX_D_MODEL)
+  @JsonPropertyDescription("Width of the residual stream. Must be divisible by heads.")
+  public Integer dModel;
+
+  @Required
+  @Min(1)
+  @Max(Limits.MAX_HEADS)
+  @JsonPropertyDescription(
+      "Attention heads per block. Must be divisible by the size of the mesh axis 'model'.")
+  public Integer heads;
+
+  @Min(1)
+  @Max(Limits.MAX_FFN)
+  @JsonPropertyDescription("Hidden width of the MLP. Default: ffnMultiplier × dModel.")
+  public Integer ffn;
+
+  @Min(1)
+  @Max(Limits.MAX_FFN_MULTIPLIER)
+  @JsonPropertyDescription("MLP hidden width as a multiple of dModel, when ffn is not set. Default: 4.")
+  public Integer ffnMultiplier;
+
+  @Required
+  @Min(2)
+  @Max(Limits.MAX_CONTEXT)
+  @JsonPropertyDescription("Longest token sequence the model sees (learned positions).")
+  public Integer contextLength;
+
+  @JsonPropertyDescription(
+      "Tokenizer. bytes: the 256 byte values plus special tokens (begin, end, prompt, response,"
+          + " padding), padded to a multiple of the mesh axis 'model'. Default: bytes.")
+  public Vocabulary vocab;
+}

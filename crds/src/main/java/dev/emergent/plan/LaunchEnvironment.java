@@ -1,0 +1,55 @@
+package dev.emergent.plan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The launch contract between launchers (operator, local runner) and the trainer. Launchers set
+ * the common variables from {@link #common}; each adds the rank (the operator through {@code
+ * JOB_COMPLETION_INDEX} and {@link #DEVICES_PER_POD}) and the run token (the operator from a
+ * Secret, never in a pod spec).
+ */
+public final class LaunchEnvironment {
+  public static final String STAGE_CONFIG = "EMERGENT_STAGE_CONFIG";
+  public static final String RANK = "EMERGENT_RANK";
+  public static final String WORLD_SIZE = "EMERGENT_WORLD_SIZE";
+  public static final String COORDINATOR = "EMERGENT_COORDINATOR";
+  public static final String RUN_TOKEN = "EMERGENT_RUN_TOKEN";
+  public static final String DEVICES_PER_POD = "EMERGENT_DEVICES_PER_POD";
+  public static final String TERMINATION_LOG = "EMERGENT_TERMINATION_LOG";
+  public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
+
+  /** Port rank 0 listens on for rendezvous, the same default as torch.distributed. */
+  public static final int COORDINATOR_PORT = 29500;
+
+  private LaunchEnvironment() {}
+
+  /** Variables every rank of a stage shares. */
+  public static Map<String, String> common(
+      StagePlan stage, String configPath, String coordinatorHost, int coordinatorPort) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put(STAGE_CONFIG, configPath);
+    env.put(WORLD_SIZE, Integer.toString(stage.worldSize()));
+    env.put(DEVICES_PER_POD, Integer.toString(stage.mesh().devicesPerPod()));
+    env.put(COORDINATOR, coordinatorHost + ":" + coordinatorPort);
+    return env;
+  }
+
+  /**
+   * The rank of this process: {@code EMERGENT_RANK} when a launcher set it, otherwise the pod's
+   * {@code JOB_COMPLETION_INDEX} × devices per pod + the local rank.
+   */
+  public static int rank(Map<String, String> env, int localRank) {
+    String rank = env.get(RANK);
+    if (rank != null) {
+      return Integer.parseInt(rank);
+    }
+    String index = env.get(JOB_COMPLETION_INDEX);
+    if (index == null) {
+      throw new IllegalStateException(
+          "neither " + RANK + " nor " + JOB_COMPLETION_INDEX + " is set");
+    }
+    int devicesPerPod = Integer.parseInt(env.getOrDefault(DEVICES_PER_POD, "1"));
+    return Integer.parseInt(index) * devicesPerPod + localRank;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.emergent.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The committed CRD is what users apply, so it must be exactly what the types generate. Run with
+ * {@code -Demergent.crd.update=true} to rewrite it after changing the types.
+ */
+class CommittedCrdTest {
+
+  static final Path COMMITTED = Path.of("trainingruns.emergent.dev-v1.yml");
+
+  @Test
+  void committedCrdIsWhatTheTypesGenerate(@TempDir Path dir) throws IOException {
+    new CRDGenerator()
+        .inOutputDir(dir.toFile())
+        .forCRDVersions("v1")
+        .customResourceClasses(TrainingRun.class)
+        .withPostProcessor(
+            new CRDPostProcessor() {
+              @Override
+              public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+                return printerColumnsInDeclaredOrder(crd);
+              }
+            })
+        .generate();
+    String generated = Files.readString(dir.resolve(COMMITTED.getFileName()));
+    if (Boolean.getBoolean("emergent.crd.update")) {
+      Files.writeString(COMMITTED, generated);
+    }
+    assertThat(Files.readString(COMMITTED))
+        .as("crds/%s is stale: run ./mvnw -pl crds test -Demergent.crd.update=true", COMMITTED)
+        .isEqualTo(generated);
+  }
+
+  /** The generator sorts printer columns by name; kubectl should show them as declared. */
+  private static HasMetadata printerColumnsInDeclaredOrder(HasMetadata crd) {
+    List<String> declared =
+        Arrays.stream(TrainingRun.class.getAnnotationsByType(AdditionalPrinterColumn.class))
+            .map(AdditionalPrinterColumn::name)
+            .toList();
+    for (CustomResourceDefinitionVersion served : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+      served.getAdditionalPrinterColumns()
+          .sort(Comparator.comparingInt(column -> declared.indexOf(column.getName())));
+    }
+    return crd;
+  }
+}
