@@ -3,8 +3,8 @@ package dev.emergent.plan;
 import dev.emergent.api.v1alpha1.StageType;
 
 /**
- * Every default of the API in one place; the field descriptions of the types say the same. The
- * PPO values follow InstructGPT (β 0.02) and TRL's PPOConfig (clip 0.2, γ 1, λ 0.95, 4 epochs).
+ * Every default of the API in one place; the field descriptions of the types say the same. The PPO
+ * values follow InstructGPT (β 0.02) and TRL's PPOConfig (clip 0.2, γ 1, λ 0.95, 4 epochs).
  */
 public final class Defaults {
   public static final long SEED = 1234;

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The launch contract between launchers (operator, local runner) and the trainer. Launchers set
- * the common variables from {@link #common}; each adds the rank (the operator through {@code
+ * The launch contract between launchers (operator, local runner) and the trainer. Launchers set the
+ * common variables from {@link #common}; each adds the rank (the operator through {@code
  * JOB_COMPLETION_INDEX} and {@link #DEVICES_PER_POD}) and the run token (the operator from a
  * Secret, never in a pod spec).
  */

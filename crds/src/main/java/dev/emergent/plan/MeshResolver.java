@@ -34,7 +34,8 @@ final class MeshResolver {
     }
 
     int devicesPerPod = mesh.devicesPerPod == null ? Defaults.DEVICES_PER_POD : mesh.devicesPerPod;
-    long known = axes.stream().filter(a -> a.size != -1).mapToLong(a -> a.size).reduce(1, (x, y) -> x * y);
+    long known =
+        axes.stream().filter(a -> a.size != -1).mapToLong(a -> a.size).reduce(1, (x, y) -> x * y);
     boolean inferred = axes.stream().anyMatch(a -> a.size == -1);
     long devices;
     if (inferred) {
@@ -46,8 +47,12 @@ final class MeshResolver {
       if (devices % known != 0) {
         checks.fail(
             path + ".axes",
-            "pods × devicesPerPod (" + devices + ") is not divisible by the product of the other"
-                + " axis sizes (" + known + ")");
+            "pods × devicesPerPod ("
+                + devices
+                + ") is not divisible by the product of the other"
+                + " axis sizes ("
+                + known
+                + ")");
         return Optional.empty();
       }
     } else {
@@ -55,8 +60,13 @@ final class MeshResolver {
       if (mesh.pods != null && (long) mesh.pods * devicesPerPod != devices) {
         checks.fail(
             path + ".pods",
-            "the product of the axis sizes (" + devices + ") must equal pods × devicesPerPod ("
-                + mesh.pods + " × " + devicesPerPod + ")");
+            "the product of the axis sizes ("
+                + devices
+                + ") must equal pods × devicesPerPod ("
+                + mesh.pods
+                + " × "
+                + devicesPerPod
+                + ")");
         return Optional.empty();
       }
       if (devices % devicesPerPod != 0) {
@@ -67,13 +77,15 @@ final class MeshResolver {
       }
     }
     if (devices > (long) Limits.MAX_PODS * Limits.MAX_DEVICES_PER_POD) {
-      checks.fail(path + ".axes", "at most " + Limits.MAX_PODS * Limits.MAX_DEVICES_PER_POD
-          + " devices, got " + devices);
+      checks.fail(
+          path + ".axes",
+          "at most " + Limits.MAX_PODS * Limits.MAX_DEVICES_PER_POD + " devices, got " + devices);
       return Optional.empty();
     }
     List<ResolvedMesh.Axis> resolved = new ArrayList<>();
     for (MeshAxis axis : axes) {
-      resolved.add(new ResolvedMesh.Axis(axis.name, axis.size == -1 ? (int) (devices / known) : axis.size));
+      resolved.add(
+          new ResolvedMesh.Axis(axis.name, axis.size == -1 ? (int) (devices / known) : axis.size));
     }
     Device device = mesh.device == null ? Device.CPU : mesh.device;
     return Optional.of(
@@ -98,8 +110,12 @@ final class MeshResolver {
         if (axis.size == -1) {
           inferred++;
         } else if (axis.size < 1 || axis.size > Limits.MAX_AXIS_SIZE) {
-          checks.fail(at + ".size", "must be between 1 and " + Limits.MAX_AXIS_SIZE
-              + ", or -1 to fill in from pods × devicesPerPod, got " + axis.size);
+          checks.fail(
+              at + ".size",
+              "must be between 1 and "
+                  + Limits.MAX_AXIS_SIZE
+                  + ", or -1 to fill in from pods × devicesPerPod, got "
+                  + axis.size);
         }
       }
     }

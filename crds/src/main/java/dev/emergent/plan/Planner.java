@@ -6,8 +6,8 @@ import dev.emergent.api.v1alpha1.DataSpec;
 import dev.emergent.api.v1alpha1.FailurePolicy;
 import dev.emergent.api.v1alpha1.LearningRateDecay;
 import dev.emergent.api.v1alpha1.ModelSpec;
-import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.ScheduleSpec;
+import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.StageSpec;
 import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.api.v1alpha1.TrainingRun;
@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns a TrainingRun into stage plans. Pure: no I/O and no API calls, so that the operator and
- * the local runner plan the same run the same way.
+ * Turns a TrainingRun into stage plans. Pure: no I/O and no API calls, so that the operator and the
+ * local runner plan the same run the same way.
  */
 public final class Planner {
 
@@ -192,8 +192,7 @@ public final class Planner {
         Objects.requireNonNullElse(
             schedule.warmupSteps, Math.min(Defaults.MAX_WARMUP_STEPS, stage.steps / 10)),
         Objects.requireNonNullElse(schedule.decay, LearningRateDecay.COSINE),
-        Objects.requireNonNullElse(
-            schedule.minLearningRateRatio, Defaults.MIN_LEARNING_RATE_RATIO),
+        Objects.requireNonNullElse(schedule.minLearningRateRatio, Defaults.MIN_LEARNING_RATE_RATIO),
         Objects.requireNonNullElse(stage.weightDecay, Defaults.WEIGHT_DECAY),
         Objects.requireNonNullElse(stage.gradClipNorm, Defaults.GRAD_CLIP_NORM),
         Defaults.ADAM_BETA1,
@@ -213,7 +212,8 @@ public final class Planner {
       StageSpec stage, String run, Map<String, String> published) {
     return switch (stage.type) {
       case Pretrain, SFT, RewardModel ->
-          new StageConfig.Inputs(input(stage.from, stage.fromCheckpoint, run, published), null, null);
+          new StageConfig.Inputs(
+              input(stage.from, stage.fromCheckpoint, run, published), null, null);
       case PPO ->
           new StageConfig.Inputs(
               null,

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A mesh with every size known. Ranks are laid out row-major over the axes, the last axis
- * fastest, and rank = pod × devicesPerPod + local rank, so the last axes stay inside a pod.
+ * A mesh with every size known. Ranks are laid out row-major over the axes, the last axis fastest,
+ * and rank = pod × devicesPerPod + local rank, so the last axes stay inside a pod.
  */
 public record ResolvedMesh(List<Axis> axes, int pods, int devicesPerPod, Device device) {
 
@@ -27,7 +27,11 @@ public record ResolvedMesh(List<Axis> axes, int pods, int devicesPerPod, Device 
 
   /** Size of the named axis, or 1 when the mesh does not have it. */
   public int size(String axis) {
-    return axes.stream().filter(a -> a.name().equals(axis)).mapToInt(Axis::size).findFirst().orElse(1);
+    return axes.stream()
+        .filter(a -> a.name().equals(axis))
+        .mapToInt(Axis::size)
+        .findFirst()
+        .orElse(1);
   }
 
   /** Position of {@code rank} along each axis, in axis order. */
@@ -52,7 +56,14 @@ public record ResolvedMesh(List<Axis> axes, int pods, int devicesPerPod, Device 
     for (Axis axis : axes) {
       text.append(text.isEmpty() ? "" : " × ").append(axis.name()).append('=').append(axis.size());
     }
-    return text + " (" + pods + (pods == 1 ? " pod" : " pods") + " × " + devicesPerPod + " "
-        + device.name().toLowerCase() + ")";
+    return text
+        + " ("
+        + pods
+        + (pods == 1 ? " pod" : " pods")
+        + " × "
+        + devicesPerPod
+        + " "
+        + device.name().toLowerCase()
+        + ")";
   }
 }

@@ -6,8 +6,8 @@ import dev.emergent.api.v1alpha1.DataSpec;
 import dev.emergent.api.v1alpha1.FailurePolicy;
 import dev.emergent.api.v1alpha1.Limits;
 import dev.emergent.api.v1alpha1.ModelSpec;
-import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.ScheduleSpec;
+import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.StageSpec;
 import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.api.v1alpha1.TrainingRun;
@@ -87,11 +87,12 @@ public final class SpecValidator {
     if (model.ffn != null && model.ffnMultiplier != null) {
       checks.fail(at + ".ffn", "set ffn or ffnMultiplier, not both");
     }
-    if (model.dModel != null && model.heads != null && model.heads > 0
+    if (model.dModel != null
+        && model.heads != null
+        && model.heads > 0
         && model.dModel % model.heads != 0) {
       checks.fail(
-          at + ".dModel",
-          "must be divisible by heads (" + model.heads + "), got " + model.dModel);
+          at + ".dModel", "must be divisible by heads (" + model.heads + "), got " + model.dModel);
     }
   }
 
@@ -107,14 +108,24 @@ public final class SpecValidator {
     if (model.heads % modelAxis != 0) {
       checks.fail(
           "spec.model.heads",
-          "must be divisible by the size of the mesh axis 'model' of " + meshPath + " ("
-              + modelAxis + "), got " + model.heads);
+          "must be divisible by the size of the mesh axis 'model' of "
+              + meshPath
+              + " ("
+              + modelAxis
+              + "), got "
+              + model.heads);
     }
     if (ffnWidth(model) % modelAxis != 0) {
       checks.fail(
           "spec.model",
-          "the MLP width (" + ffnWidth(model) + ") must be divisible by the size of the mesh"
-              + " axis 'model' of " + meshPath + " (" + modelAxis + ")");
+          "the MLP width ("
+              + ffnWidth(model)
+              + ") must be divisible by the size of the mesh"
+              + " axis 'model' of "
+              + meshPath
+              + " ("
+              + modelAxis
+              + ")");
     }
   }
 
@@ -167,8 +178,7 @@ public final class SpecValidator {
       return;
     }
     checks.range("spec.failurePolicy.maxRestarts", policy.maxRestarts, 0, Limits.MAX_RESTARTS);
-    checks.range(
-        "spec.failurePolicy.stallTimeoutSeconds", policy.stallTimeoutSeconds, 30, 604800);
+    checks.range("spec.failurePolicy.stallTimeoutSeconds", policy.stallTimeoutSeconds, 30, 604800);
   }
 
   private void checkStages(TrainingRunSpec spec, Optional<ResolvedMesh> runMesh) {
@@ -203,8 +213,10 @@ public final class SpecValidator {
       if (stage.mesh != null) {
         int before = checks.violations().size();
         mesh = MeshResolver.resolve(stage.mesh, at + ".mesh", checks);
-        if (checks.violations().size() == before && spec.model != null
-            && spec.model.heads != null && spec.model.dModel != null) {
+        if (checks.violations().size() == before
+            && spec.model != null
+            && spec.model.heads != null
+            && spec.model.dModel != null) {
           checkModelFitsMesh(spec.model, mesh.orElseThrow(), at + ".mesh");
         }
       }
@@ -232,7 +244,11 @@ public final class SpecValidator {
         if ((stage.from == null) == (stage.fromCheckpoint == null)) {
           checks.fail(at, "SFT and RewardModel stages need exactly one of from and fromCheckpoint");
         }
-        checkReference(at + ".from", stage.from, earlier, Set.of(StageType.Pretrain, StageType.SFT),
+        checkReference(
+            at + ".from",
+            stage.from,
+            earlier,
+            Set.of(StageType.Pretrain, StageType.SFT),
             "a Pretrain or SFT stage");
       }
       case PPO -> {
@@ -246,15 +262,25 @@ public final class SpecValidator {
         if ((stage.rewardFrom == null) == (stage.rewardFromCheckpoint == null)) {
           checks.fail(at, "a PPO stage needs exactly one of rewardFrom and rewardFromCheckpoint");
         }
-        checkReference(at + ".policyFrom", stage.policyFrom, earlier,
-            Set.of(StageType.SFT, StageType.Pretrain), "an SFT or Pretrain stage");
-        checkReference(at + ".rewardFrom", stage.rewardFrom, earlier,
-            Set.of(StageType.RewardModel), "a RewardModel stage");
+        checkReference(
+            at + ".policyFrom",
+            stage.policyFrom,
+            earlier,
+            Set.of(StageType.SFT, StageType.Pretrain),
+            "an SFT or Pretrain stage");
+        checkReference(
+            at + ".rewardFrom",
+            stage.rewardFrom,
+            earlier,
+            Set.of(StageType.RewardModel),
+            "a RewardModel stage");
       }
     }
     if (stage.type != StageType.PPO
-        && (stage.policyFrom != null || stage.policyFromCheckpoint != null
-            || stage.rewardFrom != null || stage.rewardFromCheckpoint != null)) {
+        && (stage.policyFrom != null
+            || stage.policyFromCheckpoint != null
+            || stage.rewardFrom != null
+            || stage.rewardFromCheckpoint != null)) {
       checks.fail(
           at,
           "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
@@ -263,7 +289,10 @@ public final class SpecValidator {
   }
 
   private void checkReference(
-      String field, String target, Map<String, StageType> earlier, Set<StageType> types,
+      String field,
+      String target,
+      Map<String, StageType> earlier,
+      Set<StageType> types,
       String what) {
     if (target == null) {
       return;
@@ -278,16 +307,27 @@ public final class SpecValidator {
 
   private void checkPath(String field, String path) {
     checks.pattern(
-        field, path, RELATIVE_PATH, Limits.MAX_PATH,
+        field,
+        path,
+        RELATIVE_PATH,
+        Limits.MAX_PATH,
         "a relative path below the checkpoint volume root");
   }
 
   private void checkPpoFields(StageSpec stage, String at) {
     if (stage.type != StageType.PPO) {
-      boolean any = stage.klCoef != null || stage.klTarget != null || stage.clipRange != null
-          || stage.valueClipRange != null || stage.gamma != null || stage.lambda != null
-          || stage.ppoEpochs != null || stage.rolloutSize != null || stage.maxNewTokens != null
-          || stage.temperature != null || stage.topK != null;
+      boolean any =
+          stage.klCoef != null
+              || stage.klTarget != null
+              || stage.clipRange != null
+              || stage.valueClipRange != null
+              || stage.gamma != null
+              || stage.lambda != null
+              || stage.ppoEpochs != null
+              || stage.rolloutSize != null
+              || stage.maxNewTokens != null
+              || stage.temperature != null
+              || stage.topK != null;
       if (any) {
         checks.fail(
             at,
@@ -316,8 +356,7 @@ public final class SpecValidator {
     if ((data.builtin == null) == (data.path == null)) {
       checks.fail(at, "set exactly one of builtin and path");
     }
-    checks.pattern(
-        at + ".path", data.path, RELATIVE_PATH, Limits.MAX_PATH, "a relative path");
+    checks.pattern(at + ".path", data.path, RELATIVE_PATH, Limits.MAX_PATH, "a relative path");
     checks.range(at + ".operandDigits", data.operandDigits, 1, 9);
     if (data.operandDigits != null && data.builtin == null) {
       checks.fail(at + ".operandDigits", "applies only to builtin data");
@@ -340,7 +379,8 @@ public final class SpecValidator {
       checks.range(at + ".schedule.warmupSteps", schedule.warmupSteps, 0, Limits.MAX_STEPS);
       checks.closedRange(
           at + ".schedule.minLearningRateRatio", schedule.minLearningRateRatio, 0, 1);
-      if (schedule.warmupSteps != null && stage.steps != null
+      if (schedule.warmupSteps != null
+          && stage.steps != null
           && schedule.warmupSteps > stage.steps) {
         checks.fail(
             at + ".schedule.warmupSteps",
@@ -356,8 +396,14 @@ public final class SpecValidator {
       if (batch % (data * stage.microBatchSize) != 0) {
         checks.fail(
             at + ".batchSize",
-            "must be divisible by data × microBatchSize (" + data + " × " + stage.microBatchSize
-                + " = " + data * stage.microBatchSize + "), got " + batch);
+            "must be divisible by data × microBatchSize ("
+                + data
+                + " × "
+                + stage.microBatchSize
+                + " = "
+                + data * stage.microBatchSize
+                + "), got "
+                + batch);
       }
     } else if (batch % data != 0) {
       checks.fail(
@@ -368,14 +414,15 @@ public final class SpecValidator {
       int rollout = stage.rolloutSize == null ? Defaults.ROLLOUT_SIZE : stage.rolloutSize;
       if (rollout % batch != 0) {
         checks.fail(
-            at + ".rolloutSize",
-            "must be a multiple of batchSize (" + batch + "), got " + rollout);
+            at + ".rolloutSize", "must be a multiple of batchSize (" + batch + "), got " + rollout);
       }
       int newTokens = stage.maxNewTokens == null ? Defaults.MAX_NEW_TOKENS : stage.maxNewTokens;
       if (model != null && model.contextLength != null && newTokens >= model.contextLength) {
         checks.fail(
             at + ".maxNewTokens",
-            "must be less than model.contextLength (" + model.contextLength + "), got "
+            "must be less than model.contextLength ("
+                + model.contextLength
+                + "), got "
                 + newTokens);
       }
     }

@@ -5,9 +5,9 @@ import dev.emergent.api.v1alpha1.LearningRateDecay;
 import dev.emergent.api.v1alpha1.StageType;
 
 /**
- * Everything one stage's trainer needs, with every default filled in. It is written as JSON to
- * the file that {@code EMERGENT_STAGE_CONFIG} names; checkpoint paths are relative to the
- * checkpoint root that the launcher mounts or chooses.
+ * Everything one stage's trainer needs, with every default filled in. It is written as JSON to the
+ * file that {@code EMERGENT_STAGE_CONFIG} names; checkpoint paths are relative to the checkpoint
+ * root that the launcher mounts or chooses.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StageConfig(
@@ -60,8 +60,8 @@ public record StageConfig(
   public record Checkpoint(String directory, int everySteps, int keep) {}
 
   /**
-   * Checkpoints the stage starts from: {@code init} (Pretrain, SFT, RewardModel) or {@code
-   * policy} and {@code reward} (PPO); null when a stage starts from scratch.
+   * Checkpoints the stage starts from: {@code init} (Pretrain, SFT, RewardModel) or {@code policy}
+   * and {@code reward} (PPO); null when a stage starts from scratch.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Inputs(String init, String policy, String reward) {

@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads TrainingRun YAML as strictly as an API server with strict field validation: unknown
- * fields, wrong types and a wrong apiVersion or kind are errors that name the field.
+ * Reads TrainingRun YAML as strictly as an API server with strict field validation: unknown fields,
+ * wrong types and a wrong apiVersion or kind are errors that name the field.
  */
 public final class TrainingRunFiles {
   private static final String API_VERSION = TrainingRun.GROUP + "/" + TrainingRun.VERSION;
@@ -92,7 +92,12 @@ public final class TrainingRunFiles {
                 .collect(Collectors.joining(", "));
         return new Violation(
             field,
-            "must be one of " + allowed + ", got \"" + format.getValue() + "\"" + at(e.getLocation()));
+            "must be one of "
+                + allowed
+                + ", got \""
+                + format.getValue()
+                + "\""
+                + at(e.getLocation()));
       }
       if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
         return new Violation(
@@ -110,7 +115,9 @@ public final class TrainingRunFiles {
   private static String enumValue(Enum<?> constant) {
     try {
       var property =
-          constant.getDeclaringClass().getField(constant.name())
+          constant
+              .getDeclaringClass()
+              .getField(constant.name())
               .getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
       return property != null ? property.value() : constant.name();
     } catch (NoSuchFieldException e) {

@@ -20,9 +20,11 @@ class PlannerTest {
     RunPlan plan = Planner.plan(Specs.fourStages());
 
     assertThat(plan.run()).isEqualTo("demo");
-    assertThat(plan.stages()).extracting(StagePlan::name)
+    assertThat(plan.stages())
+        .extracting(StagePlan::name)
         .containsExactly("pretrain", "sft", "reward", "ppo");
-    assertThat(plan.stages()).extracting(StagePlan::type)
+    assertThat(plan.stages())
+        .extracting(StagePlan::type)
         .containsExactly(StageType.Pretrain, StageType.SFT, StageType.RewardModel, StageType.PPO);
     StagePlan pretrain = plan.stages().get(0);
     assertThat(pretrain.worldSize()).isEqualTo(4);
@@ -35,7 +37,8 @@ class PlannerTest {
   void ranksAreRowMajorWithTheLastAxisFastest() {
     StagePlan stage = Planner.plan(Specs.fourStages()).stages().get(0);
 
-    assertThat(stage.ranks()).extracting(RankPlacement::coordinates)
+    assertThat(stage.ranks())
+        .extracting(RankPlacement::coordinates)
         .containsExactly(
             Map.of("data", 0, "model", 0),
             Map.of("data", 0, "model", 1),
@@ -94,8 +97,7 @@ class PlannerTest {
     assertThat(pretrain.seed()).isEqualTo(Defaults.SEED);
     assertThat(pretrain.model())
         .isEqualTo(new StageConfig.Model(2, 64, 4, 256, 32, "bytes", 261, 320));
-    assertThat(pretrain.data())
-        .isEqualTo(new StageConfig.Data("arithmetic", null, 2, 0.1));
+    assertThat(pretrain.data()).isEqualTo(new StageConfig.Data("arithmetic", null, 2, 0.1));
     assertThat(pretrain.batchSize()).isEqualTo(32);
     assertThat(pretrain.microBatchSize()).isEqualTo(16);
     assertThat(pretrain.gradientAccumulation()).isEqualTo(1);
@@ -104,7 +106,8 @@ class PlannerTest {
             new StageConfig.Optimizer(
                 3e-4, 10, LearningRateDecay.COSINE, 0.1, 0.1, 1.0, 0.9, 0.95, 1e-8));
     assertThat(pretrain.evalEverySteps()).isEqualTo(10);
-    assertThat(pretrain.checkpoint()).isEqualTo(new StageConfig.Checkpoint("demo/pretrain", 200, 2));
+    assertThat(pretrain.checkpoint())
+        .isEqualTo(new StageConfig.Checkpoint("demo/pretrain", 200, 2));
     assertThat(pretrain.inputs()).isEqualTo(StageConfig.Inputs.NONE);
     assertThat(pretrain.ppo()).isNull();
 
@@ -140,8 +143,7 @@ class PlannerTest {
 
   @Test
   void publishedCheckpointsReplaceLatest() {
-    RunPlan plan =
-        Planner.plan(Specs.fourStages(), Map.of("pretrain", "demo/pretrain/step-100"));
+    RunPlan plan = Planner.plan(Specs.fourStages(), Map.of("pretrain", "demo/pretrain/step-100"));
 
     assertThat(plan.stage("sft").orElseThrow().config().inputs().init())
         .isEqualTo("demo/pretrain/step-100");
@@ -169,14 +171,13 @@ class PlannerTest {
 
     RunPlan plan = Planner.plan(run);
 
-    assertThat(plan.stages()).allSatisfy(s -> assertThat(s.config().model().paddedVocabSize())
-        .isEqualTo(320));
+    assertThat(plan.stages())
+        .allSatisfy(s -> assertThat(s.config().model().paddedVocabSize()).isEqualTo(320));
     run.getSpec().model.heads = 128;
     run.getSpec().model.dModel = 128;
     wide.axes = List.of(new MeshAxis("model", 128));
     run.getSpec().model.ffn = 512;
-    assertThat(Planner.plan(run).stages().get(1).config().model().paddedVocabSize())
-        .isEqualTo(384);
+    assertThat(Planner.plan(run).stages().get(1).config().model().paddedVocabSize()).isEqualTo(384);
   }
 
   @Test
@@ -184,7 +185,8 @@ class PlannerTest {
     RunSettings settings = Planner.plan(Specs.fourStages()).settings();
 
     assertThat(settings)
-        .isEqualTo(new RunSettings(null, null, "10Gi", null, null, null, 3, 900, null, false, 1234));
+        .isEqualTo(
+            new RunSettings(null, null, "10Gi", null, null, null, 3, 900, null, false, 1234));
   }
 
   @Test
@@ -206,7 +208,8 @@ class PlannerTest {
   void launchEnvironmentFollowsTheContract() {
     StagePlan stage = Planner.plan(Specs.fourStages()).stages().get(0);
 
-    Map<String, String> env = LaunchEnvironment.common(stage, "/config/stage.json", "demo-0", 29500);
+    Map<String, String> env =
+        LaunchEnvironment.common(stage, "/config/stage.json", "demo-0", 29500);
 
     assertThat(env)
         .containsExactly(

@@ -20,7 +20,8 @@ final class CelRules {
 
   static final String HAS_INFERRED_AXIS = "self.axes.exists(a, a.size == -1)";
 
-  static final String AXIS_NAMES_UNIQUE = "self.axes.all(a, self.axes.exists_one(b, b.name == a.name))";
+  static final String AXIS_NAMES_UNIQUE =
+      "self.axes.all(a, self.axes.exists_one(b, b.name == a.name))";
 
   static final String AT_MOST_ONE_INFERRED_AXIS = "self.axes.filter(a, a.size == -1).size() <= 1";
 
@@ -112,7 +113,8 @@ final class CelRules {
 
   static final String ONE_DATA_SOURCE = "has(self.builtin) != has(self.path)";
 
-  static final String OPERAND_DIGITS_ONLY_FOR_BUILTIN = "!has(self.operandDigits) || has(self.builtin)";
+  static final String OPERAND_DIGITS_ONLY_FOR_BUILTIN =
+      "!has(self.operandDigits) || has(self.builtin)";
 
   static final String CLAIM_OR_NEW_VOLUME =
       "!(has(self.claimName) && (has(self.size) || has(self.storageClassName)))";

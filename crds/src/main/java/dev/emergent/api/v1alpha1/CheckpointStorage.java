@@ -11,8 +11,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = CelRules.CLAIM_OR_NEW_VOLUME,
-    message =
-        "set claimName (an existing claim) or size/storageClassName (a new volume), not both")
+    message = "set claimName (an existing claim) or size/storageClassName (a new volume), not both")
 public class CheckpointStorage {
 
   @JsonPropertyDescription("Size of the new claim. Default: 10Gi.")

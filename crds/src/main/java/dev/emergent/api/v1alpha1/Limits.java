@@ -1,8 +1,8 @@
 package dev.emergent.api.v1alpha1;
 
 /**
- * Bounds shared by the CRD schema and the planner. Upper bounds exist so that the API server's
- * CEL cost estimate stays within its budget and so that a typo cannot ask for a million layers.
+ * Bounds shared by the CRD schema and the planner. Upper bounds exist so that the API server's CEL
+ * cost estimate stays within its budget and so that a typo cannot ask for a million layers.
  */
 public final class Limits {
   public static final int MAX_STAGES = 16;
@@ -30,7 +30,8 @@ public final class Limits {
    * separated by single slashes. No leading slash and no segment that starts with a dot, so no
    * {@code ..}: a run reads only below its root. RE2-compatible, as the API server requires.
    */
-  public static final String RELATIVE_PATH = "^[A-Za-z0-9_-]([A-Za-z0-9_-]|\\.[A-Za-z0-9_-]|/[A-Za-z0-9_-])*$";
+  public static final String RELATIVE_PATH =
+      "^[A-Za-z0-9_-]([A-Za-z0-9_-]|\\.[A-Za-z0-9_-]|/[A-Za-z0-9_-])*$";
 
   private Limits() {}
 }

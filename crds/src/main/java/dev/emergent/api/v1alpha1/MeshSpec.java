@@ -10,9 +10,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
- * A GSPMD-style device mesh: ordered named axes whose sizes multiply to the device count.
- * Ranks are laid out row-major, the last axis fastest, so the last axis should be the one that
- * talks the most (model) and should stay inside a pod.
+ * A GSPMD-style device mesh: ordered named axes whose sizes multiply to the device count. Ranks are
+ * laid out row-major, the last axis fastest, so the last axis should be the one that talks the most
+ * (model) and should stay inside a pod.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -57,8 +57,7 @@ public class MeshSpec {
 
   @Min(1)
   @Max(Limits.MAX_DEVICES_PER_POD)
-  @JsonPropertyDescription(
-      "Devices (ranks) in each pod. Must divide the device count. Default: 1.")
+  @JsonPropertyDescription("Devices (ranks) in each pod. Must divide the device count. Default: 1.")
   public Integer devicesPerPod;
 
   @JsonPropertyDescription("cpu or cuda (one GPU per device). Default: cpu.")

@@ -45,7 +45,8 @@ public class ModelSpec {
 
   @Min(1)
   @Max(Limits.MAX_FFN_MULTIPLIER)
-  @JsonPropertyDescription("MLP hidden width as a multiple of dModel, when ffn is not set. Default: 4.")
+  @JsonPropertyDescription(
+      "MLP hidden width as a multiple of dModel, when ffn is not set. Default: 4.")
   public Integer ffnMultiplier;
 
   @Required

@@ -11,8 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /**
- * One stage of the chain. Common fields apply to every type; PPO fields only to PPO stages. The
- * PPO defaults follow InstructGPT (Ouyang et al. 2022) and TRL's PPOConfig.
+ * One stage of the chain. Common fields apply to every type; PPO fields only to PPO stages. The PPO
+ * defaults follow InstructGPT (Ouyang et al. 2022) and TRL's PPOConfig.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -33,12 +33,14 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
     message = "a PPO stage needs exactly one of rewardFrom and rewardFromCheckpoint")
 @ValidationRule(
     value = CelRules.POLICY_AND_REWARD_ONLY_ON_PPO,
-    message = "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
-        + " PPO stages")
+    message =
+        "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
+            + " PPO stages")
 @ValidationRule(
     value = CelRules.PPO_FIELDS_ONLY_ON_PPO,
-    message = "klCoef, klTarget, clipRange, valueClipRange, gamma, lambda, ppoEpochs, rolloutSize,"
-        + " maxNewTokens, temperature and topK apply only to PPO stages")
+    message =
+        "klCoef, klTarget, clipRange, valueClipRange, gamma, lambda, ppoEpochs, rolloutSize,"
+            + " maxNewTokens, temperature and topK apply only to PPO stages")
 public class StageSpec {
 
   @Required

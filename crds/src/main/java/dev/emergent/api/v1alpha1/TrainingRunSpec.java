@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * What to train, on which mesh, through which stages.
  *
- * <p>The schema carries no defaults on purpose: a defaulted field would show up as drift in
- * GitOps tools. Defaults are documented on each field and filled in by the planner.
+ * <p>The schema carries no defaults on purpose: a defaulted field would show up as drift in GitOps
+ * tools. Defaults are documented on each field and filled in by the planner.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -23,8 +23,9 @@ import java.util.List;
     fieldPath = ".model.heads")
 @ValidationRule(
     value = CelRules.FFN_DIVIDES_MODEL_AXIS,
-    message = "the MLP width (model.ffn, or ffnMultiplier × dModel) must be divisible by the size"
-        + " of the mesh axis 'model'",
+    message =
+        "the MLP width (model.ffn, or ffnMultiplier × dModel) must be divisible by the size"
+            + " of the mesh axis 'model'",
     fieldPath = ".model")
 @ValidationRule(
     value = CelRules.STAGE_NAMES_UNIQUE,

@@ -8,12 +8,12 @@ import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,8 +54,10 @@ class CommittedCrdTest {
         Arrays.stream(TrainingRun.class.getAnnotationsByType(AdditionalPrinterColumn.class))
             .map(AdditionalPrinterColumn::name)
             .toList();
-    for (CustomResourceDefinitionVersion served : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
-      served.getAdditionalPrinterColumns()
+    for (CustomResourceDefinitionVersion served :
+        ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+      served
+          .getAdditionalPrinterColumns()
           .sort(Comparator.comparingInt(column -> declared.indexOf(column.getName())));
     }
     return crd;

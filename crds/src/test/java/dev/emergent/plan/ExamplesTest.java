@@ -1,0 +1,59 @@
+package dev.emergent.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every file in examples/ parses; every TrainingRun in it also plans. */
+class ExamplesTest {
+  static final Path EXAMPLES = Path.of("..", "examples");
+
+  static List<Path> allFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(EXAMPLES)) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
+  static List<Path> trainingRunFiles() throws IOException {
+    return allFiles().stream().filter(f -> !f.startsWith(EXAMPLES.resolve("platform"))).toList();
+  }
+
+  static List<Path> platformFiles() throws IOException {
+    return allFiles().stream().filter(f -> f.startsWith(EXAMPLES.resolve("platform"))).toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("trainingRunFiles")
+  void everyTrainingRunPlans(Path file) throws IOException {
+    RunPlan plan = Planner.plan(TrainingRunFiles.read(file));
+
+    assertThat(plan.stages()).isNotEmpty();
+    assertThat(plan.stages()).allSatisfy(s -> assertThat(s.ranks()).hasSize(s.worldSize()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("platformFiles")
+  void everyPlatformObjectIsWellFormed(Path file) throws IOException {
+    try (MappingIterator<JsonNode> documents =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(file.toFile())) {
+      List<JsonNode> objects = documents.readAll();
+      assertThat(objects)
+          .isNotEmpty()
+          .allSatisfy(
+              o -> {
+                assertThat(o.path("apiVersion").asText()).isNotBlank();
+                assertThat(o.path("kind").asText()).isNotBlank();
+                assertThat(o.at("/metadata/name").asText()).isNotBlank();
+              });
+    }
+  }
+}

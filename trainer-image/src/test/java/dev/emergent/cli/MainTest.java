@@ -1,0 +1,108 @@
+package dev.emergent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private static final String QUICKSTART = "../examples/quickstart.yaml";
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int emergent(String... args) {
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void planPrintsStagesMeshCoordinatesAndResolvedConfigs() {
+    assertThat(emergent("plan", QUICKSTART)).isZero();
+
+    assertThat(out())
+        .contains("TrainingRun quickstart: 4 stages, seed 1234, checkpoints on a new 1Gi claim")
+        .contains("Stage 1/4  pretrain  (Pretrain, 1200 steps)")
+        .contains("mesh      data=2 × model=1 (2 pods × 1 cpu), world size 2")
+        .contains("rank 1    pod 1    slot 0   data=1 model=0")
+        .contains("Stage 4/4  ppo  (PPO, 40 steps)")
+        .contains("inputs    policy quickstart/sft/latest, reward model quickstart/reward/latest")
+        .contains("\"klCoef\" : 0.02");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void planAsJsonHasEveryStage() {
+    assertThat(emergent("plan", QUICKSTART, "--json")).isZero();
+
+    assertThat(out()).contains("\"run\" : \"quickstart\"").contains("\"stages\" : [");
+  }
+
+  @Test
+  void anInvalidSpecGetsItsMessagesAndNoStackTrace(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        Files.readString(Path.of(QUICKSTART))
+            .replace("heads: 4", "heads: 3")
+            .replace("steps: 1200", "steps: 0"));
+
+    assertThat(emergent("plan", file.toString())).isEqualTo(Main.BAD_INPUT);
+
+    assertThat(err())
+        .isEqualTo(
+            "emergent: "
+                + file
+                + " is not a valid TrainingRun:\n"
+                + "  spec.model.dModel: must be divisible by heads (3), got 128\n"
+                + "  spec.stages[0].steps: must be between 1 and 100000000, got 0\n");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void aMissingFileIsBadInput() {
+    assertThat(emergent("plan", "no/such.yaml")).isEqualTo(Main.BAD_INPUT);
+
+    assertThat(err()).isEqualTo("emergent: no/such.yaml: no such file\n");
+  }
+
+  @Test
+  void runSaysItIsNotAvailableInsteadOfPretending() {
+    assertThat(emergent("run", QUICKSTART)).isEqualTo(Main.FAILED);
+
+    assertThat(err()).contains("\"run\" is not available yet");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void unknownCommandsAndMissingArgumentsShowUsage() {
+    assertThat(emergent("train", QUICKSTART)).isEqualTo(Main.BAD_INPUT);
+    assertThat(err()).contains("unknown command \"train\"").contains("Usage: emergent");
+
+    assertThat(emergent("plan")).isEqualTo(Main.BAD_INPUT);
+    assertThat(emergent()).isEqualTo(Main.BAD_INPUT);
+  }
+
+  @Test
+  void helpGoesToStandardOutput() {
+    assertThat(emergent("--help")).isZero();
+
+    assertThat(out()).startsWith("Usage: emergent COMMAND");
+  }
+}
