@@ -3,9 +3,11 @@ package dev.emergent.plan;
 import dev.emergent.api.v1alpha1.CheckpointSpec;
 import dev.emergent.api.v1alpha1.CheckpointStorage;
 import dev.emergent.api.v1alpha1.DataSpec;
+import dev.emergent.api.v1alpha1.Device;
 import dev.emergent.api.v1alpha1.FailurePolicy;
 import dev.emergent.api.v1alpha1.LearningRateDecay;
 import dev.emergent.api.v1alpha1.ModelSpec;
+import dev.emergent.api.v1alpha1.PodResources;
 import dev.emergent.api.v1alpha1.ScheduleSpec;
 import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.StageSpec;
@@ -13,16 +15,22 @@ import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunSpec;
 import dev.emergent.api.v1alpha1.Vocabulary;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Turns a TrainingRun into stage plans. Pure: no I/O and no API calls, so that the operator and the
  * local runner plan the same run the same way.
  */
 public final class Planner {
+
+  public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
   private Planner() {}
 
@@ -77,9 +85,25 @@ public final class Planner {
               mesh,
               placements(mesh),
               config,
-              stage.resources != null ? stage.resources : spec.resources));
+              resources(stage.resources != null ? stage.resources : spec.resources, mesh)));
     }
     return new RunPlan(name, settings, stages);
+  }
+
+  /** Pod resources, with one GPU per device of the pod when the mesh runs on cuda. */
+  private static ResourceRequirements resources(PodResources resources, ResolvedMesh mesh) {
+    Map<String, Quantity> requests = new TreeMap<>();
+    Map<String, Quantity> limits = new TreeMap<>();
+    if (resources != null) {
+      requests.putAll(Objects.requireNonNullElse(resources.requests, Map.of()));
+      limits.putAll(Objects.requireNonNullElse(resources.limits, Map.of()));
+    }
+    if (mesh.device() == Device.CUDA) {
+      Quantity gpus = new Quantity(Integer.toString(mesh.devicesPerPod()));
+      requests.put(GPU_RESOURCE, gpus);
+      limits.put(GPU_RESOURCE, gpus);
+    }
+    return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
   }
 
   private static ResolvedMesh resolveMesh(dev.emergent.api.v1alpha1.MeshSpec mesh) {

@@ -9,6 +9,7 @@ import dev.emergent.api.v1alpha1.MeshAxis;
 import dev.emergent.api.v1alpha1.MeshSpec;
 import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.api.v1alpha1.TrainingRun;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,29 @@ class PlannerTest {
     wide.axes = List.of(new MeshAxis("model", 128));
     run.getSpec().model.ffn = 512;
     assertThat(Planner.plan(run).stages().get(1).config().model().paddedVocabSize()).isEqualTo(384);
+  }
+
+  @Test
+  void cudaPodsGetOneGpuPerDevice() throws Exception {
+    StagePlan stage =
+        Planner.plan(TrainingRunFiles.read(java.nio.file.Path.of("../examples/gpu-8x8.yaml")))
+            .stages()
+            .get(0);
+
+    assertThat(stage.resources().getRequests())
+        .containsEntry("nvidia.com/gpu", new Quantity("8"))
+        .containsEntry("cpu", new Quantity("64"));
+    assertThat(stage.resources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("8"))
+        .containsEntry("memory", new Quantity("800Gi"));
+  }
+
+  @Test
+  void cpuPodsGetNoGpu() {
+    StagePlan stage = Planner.plan(Specs.fourStages()).stages().get(0);
+
+    assertThat(stage.resources().getRequests()).isEmpty();
+    assertThat(stage.resources().getLimits()).isEmpty();
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /**
  * One stage of the chain. Common fields apply to every type; PPO fields only to PPO stages. The PPO
@@ -205,5 +204,5 @@ public class StageSpec {
   public MeshSpec mesh;
 
   @JsonPropertyDescription("Pod resources of this stage instead of spec.resources.")
-  public ResourceRequirements resources;
+  public PodResources resources;
 }

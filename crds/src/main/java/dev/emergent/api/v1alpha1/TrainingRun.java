@@ -1,5 +1,6 @@
 package dev.emergent.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -35,4 +36,16 @@ public class TrainingRun extends CustomResource<TrainingRunSpec, TrainingRunStat
     implements Namespaced {
   public static final String GROUP = "emergent.dev";
   public static final String VERSION = "v1alpha1";
+
+  @Override
+  @JsonPropertyDescription("What to train, on which mesh, through which stages.")
+  public TrainingRunSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Observed state of the run, written by the operator.")
+  public TrainingRunStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.List;
 
 /**
@@ -64,7 +63,7 @@ public class TrainingRunSpec {
   @JsonPropertyDescription(
       "Compute resources of each trainer pod, unless a stage sets its own. With device cuda,"
           + " nvidia.com/gpu is set to mesh.devicesPerPod.")
-  public ResourceRequirements resources;
+  public PodResources resources;
 
   @JsonPropertyDescription("Where checkpoints are stored and how often they are written.")
   public CheckpointSpec checkpoint;

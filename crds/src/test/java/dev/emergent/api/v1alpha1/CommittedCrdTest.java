@@ -2,6 +2,8 @@ package dev.emergent.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -46,6 +49,35 @@ class CommittedCrdTest {
     assertThat(Files.readString(COMMITTED))
         .as("crds/%s is stale: run ./mvnw -pl crds test -Demergent.crd.update=true", COMMITTED)
         .isEqualTo(generated);
+  }
+
+  @Test
+  void everyFieldHasADescriptionForKubectlExplain() throws IOException {
+    JsonNode schema =
+        new YAMLMapper().readTree(COMMITTED.toFile()).at("/spec/versions/0/schema/openAPIV3Schema");
+    List<String> undescribed = new ArrayList<>();
+    collectUndescribed(schema, "", undescribed);
+
+    assertThat(undescribed).isEmpty();
+  }
+
+  private static void collectUndescribed(JsonNode schema, String path, List<String> undescribed) {
+    if (schema.isMissingNode()) {
+      return;
+    }
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(
+            field -> {
+              String at = path + "." + field.getKey();
+              if (!field.getValue().has("description")) {
+                undescribed.add(at);
+              }
+              collectUndescribed(field.getValue(), at, undescribed);
+            });
+    collectUndescribed(schema.path("items"), path + "[]", undescribed);
+    collectUndescribed(schema.path("additionalProperties"), path + "{}", undescribed);
   }
 
   /** The generator sorts printer columns by name; kubectl should show them as declared. */
