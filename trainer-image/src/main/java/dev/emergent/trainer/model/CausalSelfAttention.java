@@ -1,0 +1,142 @@
+package dev.emergent.trainer.model;
+
+import dev.emergent.trainer.tensor.Blas;
+import dev.emergent.trainer.tensor.Buffers;
+import dev.emergent.trainer.tensor.Parameters;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Multi-head causal self-attention. ND4J's attention ops take per-timestep masks only, so the
+ * causal mask is an additive matrix and the products run as one BLAS call per (batch, head).
+ */
+public final class CausalSelfAttention {
+  /** Added to scores above the diagonal; exp of it underflows to 0 in float and double. */
+  private static final double MASKED = -1e9;
+
+  private final Linear qkv; // [D] -> [3D]: queries, keys, values of every head
+  private final Linear proj; // [D] -> [D]
+  private final int heads;
+  private final int headDim;
+  private int batch;
+  private int time;
+  private INDArray mask; // [T·T], 0 on and below the diagonal
+  private INDArray q; // [B, H, T, hd]
+  private INDArray k; // [B, H, T, hd]
+  private INDArray v; // [B, H, T, hd]
+  private INDArray probs; // softmax(q·kᵀ/√hd + mask) [B·H, T, T], kept for backward
+  private INDArray headOut; // probs·v [B, H, T, hd]
+  private INDArray merged; // [B·T, D]
+  private INDArray dq; // [B, H, T, hd]
+  private INDArray dk; // [B, H, T, hd]
+  private INDArray dv; // [B, H, T, hd]
+  private INDArray dprobs; // [B·H, T, T]
+  private INDArray dqkv; // [B·T, 3D]
+
+  public CausalSelfAttention(
+      Parameters.Builder params, String name, int dModel, int heads, double projStd) {
+    this.heads = heads;
+    this.headDim = dModel / heads;
+    qkv = new Linear(params, name + ".qkv", dModel, 3L * dModel, 0.02);
+    proj = new Linear(params, name + ".proj", dModel, dModel, projStd);
+  }
+
+  /** x [B·T, D] -> [B·T, D]. */
+  public INDArray forward(INDArray x, int batch, int time) {
+    allocate(x.dataType(), batch, time);
+    INDArray packed = qkv.forward(x).reshape('c', batch, time, 3, heads, headDim);
+    q.assign(part(packed, 0).permute(0, 2, 1, 3));
+    k.assign(part(packed, 1).permute(0, 2, 1, 3));
+    v.assign(part(packed, 2).permute(0, 2, 1, 3));
+    int bh = batch * heads;
+    long block = (long) time * headDim;
+    long square = (long) time * time;
+    Blas.batched(
+        false,
+        true,
+        bh,
+        time,
+        time,
+        headDim,
+        q,
+        block,
+        k,
+        block,
+        probs,
+        square,
+        1 / Math.sqrt(headDim),
+        0);
+    INDArray rows = probs.reshape('c', (long) bh * time, time);
+    probs.reshape('c', bh, square).addiRowVector(mask);
+    rows.subiColumnVector(rows.max(1).reshape(rows.size(0), 1));
+    Transforms.exp(rows, false);
+    rows.diviColumnVector(rows.sum(1).reshape(rows.size(0), 1));
+    Blas.batched(
+        false, false, bh, time, headDim, time, probs, square, v, block, headOut, block, 1, 0);
+    merged.reshape('c', batch, time, heads, headDim).assign(headOut.permute(0, 2, 1, 3));
+    return proj.forward(merged);
+  }
+
+  /** dy [B·T, D] -> dx [B·T, D]. */
+  public INDArray backward(INDArray dy) {
+    INDArray dmerged = proj.backward(dy);
+    // headOut's buffer now holds the gradient of the head outputs.
+    INDArray dout =
+        headOut.assign(dmerged.reshape('c', batch, time, heads, headDim).permute(0, 2, 1, 3));
+    int bh = batch * heads;
+    long block = (long) time * headDim;
+    long square = (long) time * time;
+    Blas.batched(false, true, bh, time, time, headDim, dout, block, v, block, dprobs, square, 1, 0);
+    Blas.batched(true, false, bh, time, headDim, time, probs, square, dout, block, dv, block, 1, 0);
+    INDArray rows = dprobs.reshape('c', (long) bh * time, time);
+    INDArray pRows = probs.reshape('c', (long) bh * time, time);
+    INDArray rowDot = rows.mul(pRows).sum(1).reshape(rows.size(0), 1);
+    rows.subiColumnVector(rowDot).muli(pRows);
+    double scale = 1 / Math.sqrt(headDim);
+    Blas.batched(
+        false, false, bh, time, headDim, time, dprobs, square, k, block, dq, block, scale, 0);
+    Blas.batched(
+        true, false, bh, time, headDim, time, dprobs, square, q, block, dk, block, scale, 0);
+    INDArray packed = dqkv.reshape('c', batch, time, 3, heads, headDim);
+    part(packed, 0).assign(dq.permute(0, 2, 1, 3));
+    part(packed, 1).assign(dk.permute(0, 2, 1, 3));
+    part(packed, 2).assign(dv.permute(0, 2, 1, 3));
+    return qkv.backward(dqkv);
+  }
+
+  /** Queries (0), keys (1) or values (2) of a [B, T, 3, H, hd] array: a [B, T, H, hd] view. */
+  private static INDArray part(INDArray packed, int which) {
+    INDArrayIndex all = NDArrayIndex.all();
+    return packed.get(all, all, NDArrayIndex.point(which), all, all);
+  }
+
+  private void allocate(DataType type, int batch, int time) {
+    this.batch = batch;
+    this.time = time;
+    long[] heads4 = {batch, heads, time, headDim};
+    q = Buffers.ensure(q, type, heads4);
+    k = Buffers.ensure(k, type, heads4);
+    v = Buffers.ensure(v, type, heads4);
+    headOut = Buffers.ensure(headOut, type, heads4);
+    dq = Buffers.ensure(dq, type, heads4);
+    dk = Buffers.ensure(dk, type, heads4);
+    dv = Buffers.ensure(dv, type, heads4);
+    probs = Buffers.ensure(probs, type, (long) batch * heads, time, time);
+    dprobs = Buffers.ensure(dprobs, type, (long) batch * heads, time, time);
+    merged = Buffers.ensure(merged, type, (long) batch * time, (long) heads * headDim);
+    dqkv = Buffers.ensure(dqkv, type, (long) batch * time, 3L * heads * headDim);
+    if (mask == null || mask.length() != (long) time * time || mask.dataType() != type) {
+      double[] values = new double[time * time];
+      for (int i = 0; i < time; i++) {
+        for (int j = i + 1; j < time; j++) {
+          values[i * time + j] = MASKED;
+        }
+      }
+      mask = Nd4j.create(values, new long[] {(long) time * time}, type);
+    }
+  }
+}

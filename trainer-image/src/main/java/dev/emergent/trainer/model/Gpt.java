@@ -1,0 +1,89 @@
+package dev.emergent.trainer.model;
+
+import dev.emergent.trainer.tensor.Blas;
+import dev.emergent.trainer.tensor.Buffers;
+import dev.emergent.trainer.tensor.Parameter;
+import dev.emergent.trainer.tensor.Parameters;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * GPT-style decoder: embeddings, pre-LN blocks, final layer norm, output head tied to the token
+ * embedding, cross-entropy loss. {@link #forward} then {@link #backward} add one micro-batch's
+ * gradients to {@link Parameters#grads()}.
+ */
+public final class Gpt {
+  private final ModelShape shape;
+  private final Parameters parameters;
+  private final TokenEmbedding embedding;
+  private final List<Block> blocks = new ArrayList<>();
+  private final LayerNorm finalNorm;
+  private final LanguageModelLoss loss = new LanguageModelLoss();
+  private INDArray hidden; // final normalised hidden states [B·T, D]
+  private INDArray logits; // [B·T, V]
+  private INDArray hiddenGrad; // [B·T, D]
+
+  public Gpt(ModelShape shape, DataType dataType) {
+    this.shape = shape;
+    Parameters.Builder params = Parameters.builder(dataType);
+    embedding = new TokenEmbedding(params, shape.vocab(), shape.dModel(), shape.contextLength());
+    for (int i = 0; i < shape.layers(); i++) {
+      blocks.add(
+          new Block(params, "h." + i, shape.dModel(), shape.heads(), shape.ffn(), shape.layers()));
+    }
+    finalNorm = new LayerNorm(params, "ln_f", shape.dModel());
+    parameters = params.build();
+  }
+
+  public ModelShape shape() {
+    return shape;
+  }
+
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  /** Runs the model on ids [B·T] and returns logits [B·T, V] (reused by the next call). */
+  public INDArray logits(int[] ids, int batch, int time) {
+    if (time > shape.contextLength()) {
+      throw new IllegalArgumentException(
+          "sequence of " + time + " tokens is longer than the context of " + shape.contextLength());
+    }
+    INDArray x = embedding.forward(ids, batch, time);
+    for (Block block : blocks) {
+      x = block.forward(x, batch, time);
+    }
+    hidden = finalNorm.forward(x);
+    Parameter table = embedding.tokenTable();
+    logits = Buffers.ensure(logits, hidden.dataType(), hidden.size(0), shape.vocab());
+    Blas.gemm(false, true, hidden, table.value(), logits, 1, 0);
+    return logits;
+  }
+
+  /** Loss of one micro-batch; see {@link LanguageModelLoss} for weights and normalizer. */
+  public double forward(Batch batch, double normalizer) {
+    logits(batch.inputs(), batch.size(), batch.time());
+    return loss.forward(logits, batch.targets(), batch.weights(), normalizer);
+  }
+
+  /** Weighted positions of the last forward whose argmax was the target. */
+  public long correct() {
+    return loss.correct();
+  }
+
+  /** Adds the gradients of the last {@link #forward} to the parameter gradients. */
+  public void backward() {
+    INDArray dlogits = loss.backward();
+    Parameter table = embedding.tokenTable();
+    Blas.gemm(true, false, dlogits, hidden, table.grad(), 1, 1);
+    hiddenGrad = Buffers.ensure(hiddenGrad, dlogits.dataType(), dlogits.size(0), shape.dModel());
+    Blas.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, 0);
+    INDArray dx = finalNorm.backward(hiddenGrad);
+    for (int i = blocks.size() - 1; i >= 0; i--) {
+      dx = blocks.get(i).backward(dx);
+    }
+    embedding.backward(dx);
+  }
+}

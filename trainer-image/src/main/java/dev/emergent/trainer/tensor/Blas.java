@@ -1,0 +1,145 @@
+package dev.emergent.trainer.tensor;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Matrix products through cblas on the arrays' own memory. ND4J's {@code mmul} reaches a fraction
+ * of what the BLAS reaches when called directly on the same buffers (see docs/performance.md), so
+ * every GEMM of the trainer goes through here. Arrays must be row-major and contiguous.
+ */
+public final class Blas {
+  private Blas() {}
+
+  /** {@code c = alpha · op(a) · op(b) + beta · c} for 2-D arrays. */
+  public static void gemm(
+      boolean transA,
+      boolean transB,
+      INDArray a,
+      INDArray b,
+      INDArray c,
+      double alpha,
+      double beta) {
+    int m = (int) c.size(0);
+    int n = (int) c.size(1);
+    long rowsA = transA ? a.size(1) : a.size(0);
+    long k = transA ? a.size(0) : a.size(1);
+    long rowsB = transB ? b.size(1) : b.size(0);
+    long colsB = transB ? b.size(0) : b.size(1);
+    if (rowsA != m || rowsB != k || colsB != n) {
+      throw new IllegalArgumentException(
+          "gemm shapes do not match: "
+              + shape(a, transA)
+              + " × "
+              + shape(b, transB)
+              + " -> ["
+              + m
+              + ", "
+              + n
+              + "]");
+    }
+    batched(transA, transB, 1, m, n, (int) k, a, 0, b, 0, c, 0, alpha, beta);
+  }
+
+  /**
+   * {@code count} products of contiguous row-major blocks: block i of a starts at element {@code
+   * i·strideA} of a's memory (likewise b and c). One call per block: for the small blocks of
+   * attention the BLAS call costs less than any batching copy would.
+   */
+  public static void batched(
+      boolean transA,
+      boolean transB,
+      int count,
+      int m,
+      int n,
+      int k,
+      INDArray a,
+      long strideA,
+      INDArray b,
+      long strideB,
+      INDArray c,
+      long strideC,
+      double alpha,
+      double beta) {
+    requireContiguous(a);
+    requireContiguous(b);
+    requireContiguous(c);
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
+    int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
+    if (c.dataType() == DataType.FLOAT) {
+      FloatPointer pa = new FloatPointer(address(a));
+      FloatPointer pb = new FloatPointer(address(b));
+      FloatPointer pc = new FloatPointer(address(c));
+      long baseA = pa.position();
+      long baseB = pb.position();
+      long baseC = pc.position();
+      for (int i = 0; i < count; i++) {
+        openblas.cblas_sgemm(
+            openblas.CblasRowMajor,
+            ta,
+            tb,
+            m,
+            n,
+            k,
+            (float) alpha,
+            pa.position(baseA + i * strideA),
+            lda,
+            pb.position(baseB + i * strideB),
+            ldb,
+            (float) beta,
+            pc.position(baseC + i * strideC),
+            n);
+      }
+    } else if (c.dataType() == DataType.DOUBLE) {
+      DoublePointer pa = new DoublePointer(address(a));
+      DoublePointer pb = new DoublePointer(address(b));
+      DoublePointer pc = new DoublePointer(address(c));
+      long baseA = pa.position();
+      long baseB = pb.position();
+      long baseC = pc.position();
+      for (int i = 0; i < count; i++) {
+        openblas.cblas_dgemm(
+            openblas.CblasRowMajor,
+            ta,
+            tb,
+            m,
+            n,
+            k,
+            alpha,
+            pa.position(baseA + i * strideA),
+            lda,
+            pb.position(baseB + i * strideB),
+            ldb,
+            beta,
+            pc.position(baseC + i * strideC),
+            n);
+      }
+    } else {
+      throw new IllegalArgumentException("gemm supports FLOAT and DOUBLE, not " + c.dataType());
+    }
+  }
+
+  /** Address of the array's first element: ND4J gives a view its own buffer starting there. */
+  static Pointer address(INDArray array) {
+    return array.data().addressPointer();
+  }
+
+  private static void requireContiguous(INDArray array) {
+    if (array.ordering() != 'c' || !Shapes.isContiguous(array)) {
+      throw new IllegalArgumentException(
+          "gemm needs a contiguous row-major array, got " + array.shapeInfoToString());
+    }
+  }
+
+  private static String shape(INDArray array, boolean transposed) {
+    return transposed
+        ? "[" + array.size(1) + ", " + array.size(0) + "]ᵀ"
+        : "[" + array.size(0) + ", " + array.size(1) + "]";
+  }
+}

@@ -1,0 +1,81 @@
+package dev.emergent.trainer.tensor;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One named tensor of the model: a view of the flat parameter buffer and the matching view of the
+ * flat gradient buffer. The views exist once {@link Parameters.Builder#build} has run.
+ */
+public final class Parameter {
+  /** How a parameter starts: the GPT-2 scheme of normal weights, zero biases, unit gains. */
+  public enum Init {
+    NORMAL,
+    ZERO,
+    ONE
+  }
+
+  private final String name;
+  private final long[] shape;
+  private final Init init;
+  private final double std;
+  private final boolean decay;
+  private INDArray value;
+  private INDArray grad;
+  private long offset;
+
+  Parameter(String name, long[] shape, Init init, double std, boolean decay) {
+    this.name = name;
+    this.shape = shape.clone();
+    this.init = init;
+    this.std = std;
+    this.decay = decay;
+  }
+
+  void bind(INDArray value, INDArray grad, long offset) {
+    this.value = value;
+    this.grad = grad;
+    this.offset = offset;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  public long length() {
+    long length = 1;
+    for (long size : shape) {
+      length *= size;
+    }
+    return length;
+  }
+
+  /** Element offset of this tensor in the flat buffers. */
+  public long offset() {
+    return offset;
+  }
+
+  Init init() {
+    return init;
+  }
+
+  double std() {
+    return std;
+  }
+
+  /** Whether AdamW's weight decay applies (matrices, not biases or gains). */
+  public boolean decay() {
+    return decay;
+  }
+
+  public INDArray value() {
+    return value;
+  }
+
+  public INDArray grad() {
+    return grad;
+  }
+}

@@ -1,0 +1,20 @@
+package dev.emergent.trainer.tensor;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Shape helpers that ND4J leaves implicit. */
+public final class Shapes {
+  private Shapes() {}
+
+  /** True when the array's elements are one dense row-major run of memory. */
+  public static boolean isContiguous(INDArray array) {
+    long expected = 1;
+    for (int d = array.rank() - 1; d >= 0; d--) {
+      if (array.size(d) != 1 && array.stride(d) != expected) {
+        return false;
+      }
+      expected *= array.size(d);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.emergent.trainer.model;
+
+import static dev.emergent.trainer.model.GradientCheck.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.emergent.trainer.tensor.Parameter;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The whole model's gradients, embeddings and tied head included, against the loss. */
+class GptGradientTest {
+
+  @Test
+  void everyParameterGradientMatchesFiniteDifferences() {
+    ModelShape shape = new ModelShape(2, 8, 2, 16, 6, 11, 12);
+    Gpt gpt = new Gpt(shape, DataType.DOUBLE);
+    gpt.parameters().initialize(5);
+    gpt.parameters().values().addi(GradientCheck.random(9, gpt.parameters().count()).muli(0.2));
+    Batch batch = randomBatch(shape, 3, 6);
+    double normalizer = batch.weightSum();
+
+    gpt.parameters().zeroGrads();
+    double loss = gpt.forward(batch, normalizer);
+    gpt.backward();
+
+    assertThat(loss).isBetween(1.0, 5.0);
+    for (Parameter p : gpt.parameters().list()) {
+      check(p.name(), () -> gpt.forward(batch, normalizer), p.value(), p.grad(), 60);
+    }
+  }
+
+  static Batch randomBatch(ModelShape shape, int size, int time) {
+    SplittableRandom random = new SplittableRandom(11);
+    int n = size * time;
+    int[] inputs = new int[n];
+    int[] targets = new int[n];
+    double[] weights = new double[n];
+    for (int i = 0; i < n; i++) {
+      inputs[i] = random.nextInt(shape.usedVocab());
+      targets[i] = random.nextInt(shape.usedVocab());
+      weights[i] = i % 4 == 0 ? 0 : 1;
+    }
+    return new Batch(size, time, inputs, targets, weights);
+  }
+}
