@@ -1,0 +1,76 @@
+package dev.emergent.trainer.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Raw array files: the arrays' memory as is (little-endian on x86), fsynced, hashed. */
+final class ArrayFiles {
+  private ArrayFiles() {}
+
+  /** Writes the arrays one after another to {@code file} and returns the file's SHA-256. */
+  static String write(Path file, INDArray... arrays) throws IOException {
+    MessageDigest digest = sha256();
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (INDArray array : arrays) {
+        ByteBuffer bytes = array.data().asNio();
+        digest.update(bytes.duplicate());
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+      }
+      channel.force(true);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Fills the arrays from {@code file}, which must hold exactly their bytes. */
+  static void read(Path file, INDArray... arrays) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long expected = 0;
+      for (INDArray array : arrays) {
+        expected += array.length() * array.dataType().width();
+      }
+      if (channel.size() != expected) {
+        throw new CheckpointException(
+            file + " holds " + channel.size() + " bytes, expected " + expected);
+      }
+      for (INDArray array : arrays) {
+        ByteBuffer bytes = array.data().asNio();
+        while (bytes.hasRemaining()) {
+          if (channel.read(bytes) < 0) {
+            throw new CheckpointException(file + " ended early");
+          }
+        }
+      }
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        digest.update(buffer);
+        buffer.clear();
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}

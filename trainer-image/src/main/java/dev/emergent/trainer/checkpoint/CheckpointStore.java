@@ -1,0 +1,247 @@
+package dev.emergent.trainer.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emergent.plan.CheckpointPaths;
+import dev.emergent.plan.StageConfig;
+import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.optim.AdamW;
+import dev.emergent.trainer.tensor.Parameter;
+import dev.emergent.trainer.tensor.Parameters;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Checkpoints under a root folder, laid out as {@code <run>/<stage>/step-<n>/}. A checkpoint is
+ * written to a temporary folder, fsynced and renamed into place, then {@code latest} is swapped
+ * atomically; a reader checks every file's SHA-256 before it trusts a byte.
+ */
+public final class CheckpointStore {
+  private static final ObjectMapper JSON = TrainingRunFiles.JSON;
+  private static final Pattern STEP = Pattern.compile("step-(\\d+)");
+  private static final String MODEL_FILE = "model-rank0.bin";
+  private static final String OPTIMIZER_FILE = "optimizer-rank0.bin";
+
+  private final Path root;
+
+  public CheckpointStore(Path root) {
+    this.root = root;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** A checkpoint as read back: manifest and the folder it came from. */
+  public record Loaded(Path folder, Manifest manifest) {}
+
+  /**
+   * Publishes step {@code step} of a stage and returns its path relative to the root. Keeps the
+   * newest {@code config.checkpoint().keep()} step folders.
+   */
+  public String save(
+      StageConfig config,
+      long step,
+      Parameters parameters,
+      AdamW optimizer,
+      Manifest.TrainingState state,
+      Map<String, Double> metrics)
+      throws IOException {
+    Path stageDir = root.resolve(config.checkpoint().directory());
+    Files.createDirectories(stageDir);
+    String name = "step-" + step;
+    Path temporary =
+        Files.createTempDirectory(
+            stageDir,
+            "." + name + ".tmp-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Map<String, String> sha256 = new LinkedHashMap<>();
+    sha256.put(MODEL_FILE, ArrayFiles.write(temporary.resolve(MODEL_FILE), parameters.values()));
+    sha256.put(
+        OPTIMIZER_FILE,
+        ArrayFiles.write(
+            temporary.resolve(OPTIMIZER_FILE), optimizer.firstMoment(), optimizer.secondMoment()));
+    Manifest manifest =
+        new Manifest(
+            Manifest.FORMAT,
+            config.run(),
+            config.stage(),
+            config.type().name(),
+            step,
+            config.model(),
+            config.mesh(),
+            dataTypeName(parameters.dataType()),
+            "little",
+            tensors(parameters),
+            List.of(new Manifest.Shard(0, MODEL_FILE, "full", parameters.count())),
+            new Manifest.Optimizer(optimizer.steps(), List.of(OPTIMIZER_FILE)),
+            state,
+            metrics,
+            sha256);
+    Path manifestFile = temporary.resolve(Manifest.FILE);
+    Files.write(
+        manifestFile,
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE,
+        StandardOpenOption.SYNC);
+    fsync(temporary);
+    Path target = stageDir.resolve(name);
+    if (Files.exists(target)) {
+      deleteRecursively(target);
+    }
+    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    pointLatestAt(stageDir, name);
+    fsync(stageDir);
+    prune(stageDir, config.checkpoint().keep());
+    return CheckpointPaths.step(config.run(), config.stage(), step);
+  }
+
+  /** The stage's latest checkpoint, if it published one. */
+  public Optional<Loaded> latest(StageConfig config) throws IOException {
+    Path latest = root.resolve(config.checkpoint().directory()).resolve(CheckpointPaths.LATEST);
+    if (!Files.exists(latest)) {
+      return Optional.empty();
+    }
+    return Optional.of(open(latest));
+  }
+
+  /** Reads and verifies the manifest of a checkpoint folder (a step folder or a latest link). */
+  public Loaded open(String relativePath) throws IOException {
+    return open(root.resolve(relativePath));
+  }
+
+  private Loaded open(Path folder) throws IOException {
+    Path real;
+    try {
+      real = folder.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException("no checkpoint at " + folder);
+    }
+    Path manifestFile = real.resolve(Manifest.FILE);
+    if (!Files.exists(manifestFile)) {
+      throw new CheckpointException("no " + Manifest.FILE + " in " + real);
+    }
+    Manifest manifest = JSON.readValue(manifestFile.toFile(), Manifest.class);
+    for (Map.Entry<String, String> file : manifest.sha256().entrySet()) {
+      Path path = real.resolve(file.getKey());
+      if (!Files.exists(path)) {
+        throw new CheckpointException(path + " is missing");
+      }
+      String actual = ArrayFiles.sha256(path);
+      if (!actual.equals(file.getValue())) {
+        throw new CheckpointException(
+            path + " is corrupted: sha256 " + actual + ", manifest says " + file.getValue());
+      }
+    }
+    return new Loaded(real, manifest);
+  }
+
+  /** Loads a verified checkpoint's parameters (and, if given, the optimizer state). */
+  public static void load(Loaded checkpoint, Parameters parameters, AdamW optimizer)
+      throws IOException {
+    Manifest manifest = checkpoint.manifest();
+    if (!manifest.tensors().equals(tensors(parameters))) {
+      throw new CheckpointException(
+          checkpoint.folder() + " holds a model of another shape than this stage's");
+    }
+    if (!manifest.dataType().equals(dataTypeName(parameters.dataType()))) {
+      throw new CheckpointException(
+          checkpoint.folder() + " holds " + manifest.dataType() + " parameters");
+    }
+    ArrayFiles.read(
+        checkpoint.folder().resolve(manifest.shards().get(0).file()), parameters.values());
+    if (optimizer != null) {
+      Path file = checkpoint.folder().resolve(manifest.optimizer().files().get(0));
+      ArrayFiles.read(file, optimizer.firstMoment(), optimizer.secondMoment());
+      optimizer.restore(
+          manifest.optimizer().steps(), optimizer.firstMoment(), optimizer.secondMoment());
+    }
+  }
+
+  private static List<Manifest.Tensor> tensors(Parameters parameters) {
+    List<Manifest.Tensor> tensors = new ArrayList<>();
+    for (Parameter p : parameters.list()) {
+      tensors.add(
+          new Manifest.Tensor(
+              p.name(), java.util.Arrays.stream(p.shape()).boxed().toList(), p.offset()));
+    }
+    return tensors;
+  }
+
+  private static String dataTypeName(DataType type) {
+    return switch (type) {
+      case FLOAT -> "float32";
+      case DOUBLE -> "float64";
+      default -> throw new IllegalArgumentException("no checkpoints of " + type);
+    };
+  }
+
+  /** Replaces the {@code latest} link in one rename, so readers see the old or the new one. */
+  private static void pointLatestAt(Path stageDir, String stepFolder) throws IOException {
+    Path link = stageDir.resolve(CheckpointPaths.LATEST);
+    Path temporary = stageDir.resolve("." + CheckpointPaths.LATEST + ".tmp");
+    Files.deleteIfExists(temporary);
+    Files.createSymbolicLink(temporary, Path.of(stepFolder));
+    try {
+      Files.move(
+          temporary, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new CheckpointException("the checkpoint volume cannot rename atomically", e);
+    }
+  }
+
+  private static void prune(Path stageDir, int keep) throws IOException {
+    Path latest = stageDir.resolve(CheckpointPaths.LATEST).toRealPath();
+    List<Path> steps;
+    try (Stream<Path> children = Files.list(stageDir)) {
+      steps =
+          children
+              .filter(p -> STEP.matcher(p.getFileName().toString()).matches())
+              .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+              .sorted(Comparator.comparingLong(CheckpointStore::stepOf).reversed())
+              .toList();
+    }
+    for (Path old : steps.subList(Math.min(keep, steps.size()), steps.size())) {
+      if (!old.toRealPath().equals(latest)) {
+        deleteRecursively(old);
+      }
+    }
+  }
+
+  private static long stepOf(Path folder) {
+    Matcher matcher = STEP.matcher(folder.getFileName().toString());
+    return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
+  }
+
+  private static void fsync(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private static void deleteRecursively(Path folder) throws IOException {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

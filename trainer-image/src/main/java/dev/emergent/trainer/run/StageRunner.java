@@ -1,0 +1,172 @@
+package dev.emergent.trainer.run;
+
+import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.checkpoint.CheckpointStore;
+import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.data.BadInputException;
+import dev.emergent.trainer.model.Gpt;
+import dev.emergent.trainer.model.ModelShape;
+import dev.emergent.trainer.optim.AdamW;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Runs one stage on one process: resume from the stage's latest checkpoint or start from its input,
+ * train to the last step, evaluate and checkpoint on schedule, report progress.
+ */
+public final class StageRunner {
+  private final StageConfig config;
+  private final CheckpointStore store;
+  private final Path dataRoot;
+  private final double peakFlops;
+  private final Consumer<Progress> progress;
+  private final PrintStream log;
+
+  /** How the stage ended, for the termination summary. */
+  public record Outcome(
+      ExitCode code, long step, String checkpoint, Map<String, Double> metrics, String message) {}
+
+  public StageRunner(
+      StageConfig config,
+      CheckpointStore store,
+      Path dataRoot,
+      double peakFlops,
+      Consumer<Progress> progress,
+      PrintStream log) {
+    this.config = config;
+    this.store = store;
+    this.dataRoot = dataRoot;
+    this.peakFlops = peakFlops;
+    this.progress = progress;
+    this.log = log;
+  }
+
+  public Outcome run() throws IOException {
+    if (config.type() != StageType.Pretrain) {
+      throw new BadInputException(
+          "stage type " + config.type() + " is not supported by this trainer yet (Pretrain is)");
+    }
+    ModelShape shape = ModelShape.of(config.model());
+    Gpt gpt = new Gpt(shape, DataType.FLOAT);
+    StageConfig.Optimizer opt = config.optimizer();
+    AdamW optimizer =
+        new AdamW(gpt.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());
+    Manifest.TrainingState state = start(gpt, optimizer);
+    Training training =
+        new Training(config, gpt, optimizer, StageData.pretraining(config, dataRoot));
+    log.printf(
+        "%s/%s: %s, %,d parameters, %d steps of %d sequences × %d tokens%n",
+        config.run(),
+        config.stage(),
+        config.type(),
+        gpt.parameters().count(),
+        config.steps(),
+        config.batchSize(),
+        config.model().contextLength());
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    String checkpoint = null;
+    long tokensSeen = state.tokensSeen();
+    int logEvery = Math.max(1, config.steps() / 20);
+    Throughput throughput = new Throughput();
+    double flopsPerToken = shape.trainingFlopsPerToken(config.model().contextLength());
+    for (long step = state.nextStep(); step < config.steps(); step++) {
+      Training.StepResult result = training.step(step);
+      tokensSeen += result.tokens();
+      double tokensPerSecond = throughput.record(result.tokens());
+      long done = step + 1;
+      boolean last = done == config.steps();
+      metrics.put("loss", result.loss());
+      metrics.put("tokenAccuracy", result.accuracy());
+      metrics.put("learningRate", result.learningRate());
+      metrics.put("gradNorm", result.gradNorm());
+      metrics.put("tokensPerSecond", tokensPerSecond);
+      metrics.put("mfu", tokensPerSecond * flopsPerToken / peakFlops);
+      if (done % config.evalEverySteps() == 0 || last) {
+        metrics.put("evalLoss", training.evaluate());
+      }
+      if (done % config.checkpoint().everySteps() == 0 || last) {
+        checkpoint =
+            store.save(
+                config,
+                done,
+                gpt.parameters(),
+                optimizer,
+                new Manifest.TrainingState(done, tokensSeen),
+                Map.copyOf(metrics));
+      }
+      progress.accept(
+          progress("Running", done, metrics, checkpoint, throughput.eta(config.steps() - done)));
+      if (done % logEvery == 0 || last || step == state.nextStep()) {
+        log.printf(
+            "step %d/%d loss %.4f%s lr %.2e grad-norm %.2f %,.0f tokens/s MFU %.1f%%%n",
+            done,
+            config.steps(),
+            result.loss(),
+            metrics.containsKey("evalLoss")
+                ? String.format(" eval-loss %.4f", metrics.get("evalLoss"))
+                : "",
+            result.learningRate(),
+            result.gradNorm(),
+            tokensPerSecond,
+            100 * metrics.get("mfu"));
+      }
+    }
+    if (checkpoint == null) {
+      checkpoint = store.latest(config).map(l -> relative(l.folder())).orElse(null);
+      metrics.putAll(store.latest(config).map(l -> l.manifest().metrics()).orElse(Map.of()));
+    }
+    progress.accept(progress("Succeeded", config.steps(), metrics, checkpoint, 0.0));
+    return new Outcome(ExitCode.SUCCEEDED, config.steps(), checkpoint, metrics, null);
+  }
+
+  /** Restores the stage's latest checkpoint, or loads its input, or initialises from the seed. */
+  private Manifest.TrainingState start(Gpt gpt, AdamW optimizer) throws IOException {
+    Optional<CheckpointStore.Loaded> latest = store.latest(config);
+    if (latest.isPresent()) {
+      CheckpointStore.load(latest.get(), gpt.parameters(), optimizer);
+      Manifest.TrainingState state = latest.get().manifest().state();
+      log.printf(
+          "resuming from %s at step %d%n", relative(latest.get().folder()), state.nextStep());
+      return state;
+    }
+    if (config.inputs().init() != null) {
+      CheckpointStore.load(store.open(config.inputs().init()), gpt.parameters(), null);
+      log.printf("starting from %s%n", config.inputs().init());
+    } else {
+      gpt.parameters().initialize(config.seed());
+    }
+    return new Manifest.TrainingState(0, 0);
+  }
+
+  private String relative(Path folder) {
+    try {
+      return store.root().toRealPath().relativize(folder).toString();
+    } catch (IOException e) {
+      return folder.toString();
+    }
+  }
+
+  private Progress progress(
+      String state, long step, Map<String, Double> metrics, String checkpoint, Double eta) {
+    return new Progress(
+        config.run(),
+        config.stage(),
+        config.type().name(),
+        state,
+        step,
+        config.steps(),
+        metrics.get("loss"),
+        metrics.get("tokensPerSecond"),
+        eta,
+        checkpoint,
+        Map.copyOf(metrics));
+  }
+}
