@@ -1,0 +1,96 @@
+package dev.emergent.trainer.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.checkpoint.CheckpointStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageRunnerTest {
+  private static final double PEAK = 1e11;
+
+  private static List<Progress> run(StageConfig config, Path root) throws IOException {
+    List<Progress> reports = new ArrayList<>();
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    new StageRunner(config, new CheckpointStore(root), root, PEAK, reports::add, log).run();
+    return reports;
+  }
+
+  private static List<Double> losses(List<Progress> reports) {
+    return reports.stream().filter(p -> p.state().equals("Running")).map(Progress::loss).toList();
+  }
+
+  /** A crash right after the checkpoint of step 10, then a restart: the same 20 losses. */
+  @Test
+  void resumingFromACheckpointGivesTheSameLosses(@TempDir Path whole, @TempDir Path split)
+      throws IOException {
+    StageConfig config = everyTenSteps(StageConfigs.pretrain(2, 32, 2, 16, 20, 8, 4, 3e-3));
+
+    List<Double> uninterrupted = losses(run(config, whole));
+    List<Progress> beforeCrash = new ArrayList<>();
+    PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    StageRunner crashing =
+        new StageRunner(
+            config,
+            new CheckpointStore(split),
+            split,
+            PEAK,
+            p -> {
+              beforeCrash.add(p);
+              if (p.step() == 10) {
+                throw new IllegalStateException("crash");
+              }
+            },
+            log);
+    assertThatThrownBy(crashing::run).hasMessage("crash");
+    List<Double> afterRestart = losses(run(config, split));
+
+    assertThat(losses(beforeCrash)).hasSize(10);
+    assertThat(afterRestart).hasSize(10);
+    List<Double> resumed = new ArrayList<>(losses(beforeCrash));
+    resumed.addAll(afterRestart);
+    assertThat(resumed).isEqualTo(uninterrupted);
+  }
+
+  @Test
+  void aFinishedStageIsNotTrainedAgain(@TempDir Path root) throws IOException {
+    StageConfig config = StageConfigs.pretrain(1, 16, 2, 8, 4, 2, 2, 1e-3);
+    run(config, root);
+
+    List<Progress> again = run(config, root);
+
+    assertThat(losses(again)).isEmpty();
+    assertThat(again.get(again.size() - 1).state()).isEqualTo("Succeeded");
+    assertThat(again.get(again.size() - 1).checkpoint()).isEqualTo("test/pretrain/step-4");
+  }
+
+  private static StageConfig everyTenSteps(StageConfig c) {
+    return new StageConfig(
+        c.run(),
+        c.stage(),
+        c.type(),
+        c.index(),
+        c.seed(),
+        c.model(),
+        c.mesh(),
+        c.data(),
+        c.steps(),
+        c.batchSize(),
+        c.microBatchSize(),
+        c.gradientAccumulation(),
+        c.optimizer(),
+        c.evalEverySteps(),
+        new StageConfig.Checkpoint(c.checkpoint().directory(), 10, 2),
+        c.inputs(),
+        c.ppo());
+  }
+}

@@ -1,0 +1,170 @@
+package dev.emergent.trainer.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.plan.LaunchEnvironment;
+import dev.emergent.plan.StageConfig;
+import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.checkpoint.CheckpointStore;
+import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.model.Gpt;
+import dev.emergent.trainer.model.ModelShape;
+import dev.emergent.trainer.optim.AdamW;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The process contract: launch environment in, exit code and termination summary out. */
+class TrainerMainTest {
+  private static final StageConfig TINY = StageConfigs.pretrain(1, 16, 2, 8, 4, 2, 2, 1e-3);
+
+  @TempDir Path dir;
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private Map<String, String> env(StageConfig config) throws IOException {
+    Path file = dir.resolve("stage.json");
+    TrainingRunFiles.JSON.writeValue(file.toFile(), config);
+    Map<String, String> env = new HashMap<>();
+    env.put(LaunchEnvironment.STAGE_CONFIG, file.toString());
+    env.put(LaunchEnvironment.TERMINATION_LOG, dir.resolve("termination-log").toString());
+    env.put(TrainerMain.CHECKPOINT_ROOT, dir.resolve("checkpoints").toString());
+    env.put(TrainerMain.PROGRESS_PORT, "0");
+    env.put("OMP_NUM_THREADS", "2");
+    return env;
+  }
+
+  private ExitCode run(Map<String, String> env) {
+    PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return TrainerMain.run(env, out, new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private JsonNode summary() throws IOException {
+    return TrainingRunFiles.JSON.readTree(dir.resolve("termination-log").toFile());
+  }
+
+  @Test
+  void aFinishedStageExitsZeroAndNamesItsCheckpoint() throws IOException {
+    assertThat(run(env(TINY))).isEqualTo(ExitCode.SUCCEEDED);
+
+    JsonNode summary = summary();
+    assertThat(summary.get("outcome").asText()).isEqualTo("SUCCEEDED");
+    assertThat(summary.get("step").asLong()).isEqualTo(4);
+    assertThat(summary.get("checkpoint").asText()).isEqualTo("test/pretrain/step-4");
+    assertThat(summary.at("/metrics/evalLoss").isNumber()).isTrue();
+    assertThat(Files.readString(dir.resolve("checkpoints/test/pretrain/progress.json")))
+        .contains("\"state\":\"Succeeded\"");
+  }
+
+  @Test
+  void aMissingConfigIsBadInput() throws IOException {
+    Map<String, String> env = env(TINY);
+    env.put(LaunchEnvironment.STAGE_CONFIG, dir.resolve("nope.json").toString());
+
+    assertThat(run(env)).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(summary().get("message").asText()).endsWith("nope.json: no such file");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no such file");
+  }
+
+  @Test
+  void moreThanOneRankIsRefusedUntilTheMeshIsBuilt() throws IOException {
+    Map<String, String> env = env(TINY);
+    env.put(LaunchEnvironment.WORLD_SIZE, "2");
+    env.put(LaunchEnvironment.RANK, "1");
+
+    assertThat(run(env)).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(summary().get("message").asText()).contains("sharding over a mesh is not built yet");
+  }
+
+  @Test
+  void stageTypesNotBuiltYetAreRefused() throws IOException {
+    StageConfig sft =
+        new StageConfig(
+            TINY.run(),
+            "sft",
+            StageType.SFT,
+            1,
+            TINY.seed(),
+            TINY.model(),
+            TINY.mesh(),
+            TINY.data(),
+            TINY.steps(),
+            TINY.batchSize(),
+            TINY.microBatchSize(),
+            TINY.gradientAccumulation(),
+            TINY.optimizer(),
+            TINY.evalEverySteps(),
+            new StageConfig.Checkpoint("test/sft", 2, 2),
+            TINY.inputs(),
+            null);
+
+    assertThat(run(env(sft))).isEqualTo(ExitCode.BAD_INPUT);
+    assertThat(summary().get("message").asText())
+        .contains("SFT is not supported by this trainer yet");
+  }
+
+  @Test
+  void aNanLossExitsWithItsOwnCode() throws IOException {
+    Gpt poisoned = new Gpt(ModelShape.of(TINY.model()), DataType.FLOAT);
+    poisoned.parameters().values().assign(Double.NaN);
+    StageConfig source =
+        new StageConfig(
+            "other",
+            "pretrain",
+            StageType.Pretrain,
+            0,
+            1,
+            TINY.model(),
+            TINY.mesh(),
+            TINY.data(),
+            1,
+            2,
+            2,
+            1,
+            TINY.optimizer(),
+            1,
+            new StageConfig.Checkpoint("other/pretrain", 1, 1),
+            StageConfig.Inputs.NONE,
+            null);
+    new CheckpointStore(dir.resolve("checkpoints"))
+        .save(
+            source,
+            1,
+            poisoned.parameters(),
+            new AdamW(poisoned.parameters(), 0.9, 0.95, 1e-8, 0),
+            new Manifest.TrainingState(1, 0),
+            Map.of());
+    StageConfig fromNan =
+        new StageConfig(
+            TINY.run(),
+            TINY.stage(),
+            TINY.type(),
+            0,
+            TINY.seed(),
+            TINY.model(),
+            TINY.mesh(),
+            TINY.data(),
+            TINY.steps(),
+            TINY.batchSize(),
+            TINY.microBatchSize(),
+            TINY.gradientAccumulation(),
+            TINY.optimizer(),
+            TINY.evalEverySteps(),
+            TINY.checkpoint(),
+            new StageConfig.Inputs("other/pretrain/latest", null, null),
+            null);
+
+    assertThat(run(env(fromNan))).isEqualTo(ExitCode.LOSS_DIVERGED);
+    assertThat(summary().get("exitCode").asInt()).isEqualTo(3);
+    assertThat(summary().get("message").asText()).isEqualTo("loss diverged at step 0: NaN");
+  }
+}
