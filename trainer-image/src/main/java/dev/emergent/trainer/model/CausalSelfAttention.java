@@ -35,6 +35,7 @@ public final class CausalSelfAttention {
   private INDArray dk; // [B, H, T, hd]
   private INDArray dv; // [B, H, T, hd]
   private INDArray dprobs; // [B·H, T, T]
+  private INDArray scores; // scratch [B·H·T, T]
   private INDArray dqkv; // [B·T, 3D]
 
   public CausalSelfAttention(
@@ -94,7 +95,7 @@ public final class CausalSelfAttention {
     Blas.batched(true, false, bh, time, headDim, time, probs, square, dout, block, dv, block, 1, 0);
     INDArray rows = dprobs.reshape('c', (long) bh * time, time);
     INDArray pRows = probs.reshape('c', (long) bh * time, time);
-    INDArray rowDot = rows.mul(pRows).sum(1).reshape(rows.size(0), 1);
+    INDArray rowDot = scores.assign(rows).muli(pRows).sum(1).reshape(rows.size(0), 1);
     rows.subiColumnVector(rowDot).muli(pRows);
     double scale = 1 / Math.sqrt(headDim);
     Blas.batched(
@@ -127,6 +128,7 @@ public final class CausalSelfAttention {
     dv = Buffers.ensure(dv, type, heads4);
     probs = Buffers.ensure(probs, type, (long) batch * heads, time, time);
     dprobs = Buffers.ensure(dprobs, type, (long) batch * heads, time, time);
+    scores = Buffers.ensure(scores, type, (long) batch * heads * time, time);
     merged = Buffers.ensure(merged, type, (long) batch * time, (long) heads * headDim);
     dqkv = Buffers.ensure(dqkv, type, (long) batch * time, 3L * heads * headDim);
     if (mask == null || mask.length() != (long) time * time || mask.dataType() != type) {

@@ -1,5 +1,6 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
@@ -43,8 +44,8 @@ public final class LayerNorm {
     long n = dy.size(0);
     long d = dy.size(1);
     scratch.assign(dy).muli(normalized);
-    gain.grad().addi(scratch.sum(0));
-    shift.grad().addi(dy.sum(0));
+    Blas.addColumnSums(scratch, gain.grad());
+    Blas.addColumnSums(dy, shift.grad());
     inputGrad = Buffers.ensure(inputGrad, dy.dataType(), n, d);
     INDArray g = inputGrad.assign(dy).muliRowVector(gain.value());
     INDArray meanG = g.mean(1).reshape(n, 1);

@@ -31,7 +31,7 @@ public final class Linear {
   /** dy [N, out] -> dx [N, in]; adds to dW and db. */
   public INDArray backward(INDArray dy) {
     Blas.gemm(true, false, input, dy, weight.grad(), 1, 1);
-    bias.grad().addi(dy.sum(0));
+    Blas.addColumnSums(dy, bias.grad());
     inputGrad = Buffers.ensure(inputGrad, dy.dataType(), dy.size(0), weight.shape()[0]);
     Blas.gemm(false, true, dy, weight.value(), inputGrad, 1, 0);
     return inputGrad;

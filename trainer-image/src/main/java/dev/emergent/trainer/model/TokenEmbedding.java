@@ -43,7 +43,8 @@ public final class TokenEmbedding {
   public void backward(INDArray dx) {
     long dModel = tokens.shape()[1];
     Blas.gemm(true, false, oneHot, dx, tokens.grad(), 1, 1);
-    positionRows(positions.grad()).addi(dx.reshape('c', dx.size(0) / time, time * dModel).sum(0));
+    Blas.addColumnSums(
+        dx.reshape('c', dx.size(0) / time, time * dModel), positionRows(positions.grad()));
   }
 
   /** The first T rows of a position table, flattened: [T·D]. */

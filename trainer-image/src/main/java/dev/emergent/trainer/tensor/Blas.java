@@ -125,6 +125,32 @@ public final class Blas {
     }
   }
 
+  /**
+   * {@code target += Σ_rows m} for m [N, C] and a contiguous target of C elements, as a product
+   * with a row of ones: ND4J's sum over dimension 0 walks the matrix with a stride and is many
+   * times slower than this GEMM.
+   */
+  public static void addColumnSums(INDArray m, INDArray target) {
+    long rows = m.size(0);
+    long cols = m.size(1);
+    INDArray ones = Ones.row(m.dataType(), rows);
+    batched(
+        false,
+        false,
+        1,
+        1,
+        (int) cols,
+        (int) rows,
+        ones,
+        0,
+        m,
+        0,
+        target.reshape('c', 1, cols),
+        0,
+        1,
+        1);
+  }
+
   /** Address of the array's first element: ND4J gives a view its own buffer starting there. */
   static Pointer address(INDArray array) {
     return array.data().addressPointer();

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""PyTorch side of bench/trainer-throughput: the trainer's GPT and AdamW step in PyTorch.
+
+Prints one JSON line: tokens per second and the single-GEMM peak PyTorch reaches here.
+Usage: torch_gpt.py LAYERS D_MODEL HEADS CONTEXT BATCH STEPS THREADS
+"""
+import json
+import math
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+class Block(torch.nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.ln1, self.ln2 = torch.nn.LayerNorm(d), torch.nn.LayerNorm(d)
+        self.qkv, self.proj = torch.nn.Linear(d, 3 * d), torch.nn.Linear(d, d)
+        self.fc, self.out = torch.nn.Linear(d, 4 * d), torch.nn.Linear(4 * d, d)
+
+    def forward(self, x, mask):
+        b, t, d = x.shape
+        hd = d // self.heads
+        q, k, v = (z.view(b, t, self.heads, hd).transpose(1, 2)
+                   for z in self.qkv(self.ln1(x)).split(d, dim=-1))
+        scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd)
+        y = (scores.masked_fill(mask, float("-inf")).softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)
+        x = x + self.proj(y)
+        return x + self.out(F.gelu(self.fc(self.ln2(x)), approximate="tanh"))
+
+
+class Gpt(torch.nn.Module):
+    def __init__(self, layers, d, heads, context, vocab):
+        super().__init__()
+        self.wte = torch.nn.Embedding(vocab, d)
+        self.wpe = torch.nn.Embedding(context, d)
+        self.blocks = torch.nn.ModuleList(Block(d, heads) for _ in range(layers))
+        self.ln_f = torch.nn.LayerNorm(d)
+        self.register_buffer("mask", torch.triu(torch.ones(context, context, dtype=torch.bool), 1))
+
+    def forward(self, ids):
+        x = self.wte(ids) + self.wpe.weight[: ids.shape[1]]
+        for block in self.blocks:
+            x = block(x, self.mask)
+        return self.ln_f(x) @ self.wte.weight.t()
+
+
+def gemm_peak(n=512, reps=20):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    best = 0.0
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(reps):
+            a @ b
+        best = max(best, reps * 2 * n ** 3 / (time.perf_counter() - start))
+    return best
+
+
+def main(layers, d, heads, context, batch, steps, threads):
+    torch.set_num_threads(threads)
+    torch.manual_seed(1234)
+    vocab = 320
+    model = Gpt(layers, d, heads, context, vocab)
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
+                                   {"params": no_decay, "weight_decay": 0.0}],
+                                  lr=3e-4, betas=(0.9, 0.95), eps=1e-8)
+    ids = torch.randint(0, 261, (batch, context + 1))
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        logits = model(ids[:, :-1])
+        loss = F.cross_entropy(logits.reshape(-1, vocab), ids[:, 1:].reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        return loss
+
+    for _ in range(3):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    seconds = time.perf_counter() - start
+    print(json.dumps({"tokensPerSecond": steps * batch * context / seconds,
+                      "peakFlops": gemm_peak(), "torch": torch.__version__,
+                      "threads": torch.get_num_threads()}))
+
+
+if __name__ == "__main__":
+    main(*map(int, sys.argv[1:8]))
