@@ -13,10 +13,44 @@ public final class StageConfigs {
 
   public static StageConfig pretrain(
       int layers, int dModel, int heads, int context, int steps, int batch, int micro, double lr) {
-    return new StageConfig(
+    return stage(
         "test",
         "pretrain",
         StageType.Pretrain,
+        StageConfig.Inputs.NONE,
+        layers,
+        dModel,
+        heads,
+        context,
+        steps,
+        batch,
+        micro,
+        lr);
+  }
+
+  /** A 1-layer, 4-step stage of any run, name, type and inputs. */
+  public static StageConfig tiny(
+      String run, String stage, StageType type, StageConfig.Inputs inputs) {
+    return stage(run, stage, type, inputs, 1, 16, 2, 8, 4, 2, 2, 1e-3);
+  }
+
+  private static StageConfig stage(
+      String run,
+      String stage,
+      StageType type,
+      StageConfig.Inputs inputs,
+      int layers,
+      int dModel,
+      int heads,
+      int context,
+      int steps,
+      int batch,
+      int micro,
+      double lr) {
+    return new StageConfig(
+        run,
+        stage,
+        type,
         0,
         1234,
         new StageConfig.Model(layers, dModel, heads, 4 * dModel, context, "bytes", 261, 320),
@@ -37,8 +71,8 @@ public final class StageConfigs {
             0.95,
             1e-8),
         Math.max(1, steps / 2),
-        new StageConfig.Checkpoint("test/pretrain", Math.max(1, steps / 2), 2),
-        StageConfig.Inputs.NONE,
+        new StageConfig.Checkpoint(run + "/" + stage, Math.max(1, steps / 2), 2),
+        inputs,
         null);
   }
 }

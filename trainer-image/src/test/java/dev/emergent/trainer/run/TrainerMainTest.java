@@ -87,25 +87,7 @@ class TrainerMainTest {
 
   @Test
   void stageTypesNotBuiltYetAreRefused() throws IOException {
-    StageConfig sft =
-        new StageConfig(
-            TINY.run(),
-            "sft",
-            StageType.SFT,
-            1,
-            TINY.seed(),
-            TINY.model(),
-            TINY.mesh(),
-            TINY.data(),
-            TINY.steps(),
-            TINY.batchSize(),
-            TINY.microBatchSize(),
-            TINY.gradientAccumulation(),
-            TINY.optimizer(),
-            TINY.evalEverySteps(),
-            new StageConfig.Checkpoint("test/sft", 2, 2),
-            TINY.inputs(),
-            null);
+    StageConfig sft = StageConfigs.tiny("test", "sft", StageType.SFT, StageConfig.Inputs.NONE);
 
     assertThat(run(env(sft))).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(summary().get("message").asText())
@@ -117,24 +99,7 @@ class TrainerMainTest {
     Gpt poisoned = new Gpt(ModelShape.of(TINY.model()), DataType.FLOAT);
     poisoned.parameters().values().assign(Double.NaN);
     StageConfig source =
-        new StageConfig(
-            "other",
-            "pretrain",
-            StageType.Pretrain,
-            0,
-            1,
-            TINY.model(),
-            TINY.mesh(),
-            TINY.data(),
-            1,
-            2,
-            2,
-            1,
-            TINY.optimizer(),
-            1,
-            new StageConfig.Checkpoint("other/pretrain", 1, 1),
-            StageConfig.Inputs.NONE,
-            null);
+        StageConfigs.tiny("other", "pretrain", StageType.Pretrain, StageConfig.Inputs.NONE);
     new CheckpointStore(dir.resolve("checkpoints"))
         .save(
             source,
@@ -144,24 +109,11 @@ class TrainerMainTest {
             new Manifest.TrainingState(1, 0),
             Map.of());
     StageConfig fromNan =
-        new StageConfig(
-            TINY.run(),
-            TINY.stage(),
-            TINY.type(),
-            0,
-            TINY.seed(),
-            TINY.model(),
-            TINY.mesh(),
-            TINY.data(),
-            TINY.steps(),
-            TINY.batchSize(),
-            TINY.microBatchSize(),
-            TINY.gradientAccumulation(),
-            TINY.optimizer(),
-            TINY.evalEverySteps(),
-            TINY.checkpoint(),
-            new StageConfig.Inputs("other/pretrain/latest", null, null),
-            null);
+        StageConfigs.tiny(
+            "test",
+            "pretrain",
+            StageType.Pretrain,
+            new StageConfig.Inputs("other/pretrain/latest", null, null));
 
     assertThat(run(env(fromNan))).isEqualTo(ExitCode.LOSS_DIVERGED);
     assertThat(summary().get("exitCode").asInt()).isEqualTo(3);
