@@ -19,6 +19,15 @@ public final class LaunchEnvironment {
   public static final String TERMINATION_LOG = "EMERGENT_TERMINATION_LOG";
   public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
 
+  /** Root of the checkpoint tree; the operator mounts the checkpoint volume there. */
+  public static final String CHECKPOINT_ROOT = "EMERGENT_CHECKPOINT_ROOT";
+
+  /** Folder that relative JSONL paths resolve against; default: the checkpoint root. */
+  public static final String DATA_ROOT = "EMERGENT_DATA_ROOT";
+
+  /** Port of rank 0's /progress and /metrics; 0 picks a free one. */
+  public static final String PROGRESS_PORT = "EMERGENT_PROGRESS_PORT";
+
   /** Port rank 0 listens on for rendezvous, the same default as torch.distributed. */
   public static final int COORDINATOR_PORT = 29500;
 

@@ -40,6 +40,17 @@ public class StageStatus {
   @JsonPropertyDescription("Why the stage is in its phase, when it is not obvious.")
   public String message;
 
+  @JsonPropertyDescription(
+      "metadata.generation of the spec the current attempt was planned from; a spec change"
+          + " reaches a running stage at its next attempt.")
+  public Long specGeneration;
+
+  @JsonPropertyDescription("When the reported step last advanced (RFC 3339); stalls count from it.")
+  public String lastProgressTime;
+
+  @JsonPropertyDescription("Earliest time of the next attempt after a failure (RFC 3339).")
+  public String nextAttemptTime;
+
   @JsonPropertyDescription("When the first attempt started (RFC 3339).")
   public String startTime;
 

@@ -25,15 +25,6 @@ import org.bytedeco.openblas.global.openblas;
  * {@link ExitCode}.
  */
 public final class TrainerMain {
-  /** Root of the checkpoint tree; the operator mounts the checkpoint volume here. */
-  public static final String CHECKPOINT_ROOT = "EMERGENT_CHECKPOINT_ROOT";
-
-  /** Folder that relative JSONL paths resolve against; default: the checkpoint root. */
-  public static final String DATA_ROOT = "EMERGENT_DATA_ROOT";
-
-  /** Port of rank 0's /progress and /metrics; 0 picks a free one. */
-  public static final String PROGRESS_PORT = "EMERGENT_PROGRESS_PORT";
-
   static final int DEFAULT_PROGRESS_PORT = 8080;
 
   private TrainerMain() {}
@@ -86,8 +77,8 @@ public final class TrainerMain {
             env.getOrDefault(
                 "OMP_NUM_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors())));
     openblas.blas_set_num_threads(threads);
-    Path root = Path.of(env.getOrDefault(CHECKPOINT_ROOT, "/checkpoints"));
-    Path dataRoot = Path.of(env.getOrDefault(DATA_ROOT, root.toString()));
+    Path root = Path.of(env.getOrDefault(LaunchEnvironment.CHECKPOINT_ROOT, "/checkpoints"));
+    Path dataRoot = Path.of(env.getOrDefault(LaunchEnvironment.DATA_ROOT, root.toString()));
     CheckpointStore store = new CheckpointStore(root);
     Path progressFile = root.resolve(config.checkpoint().directory()).resolve(Progress.FILE);
     AtomicReference<Progress> current =
@@ -105,7 +96,9 @@ public final class TrainerMain {
                 null,
                 Map.of()));
     int port =
-        Integer.parseInt(env.getOrDefault(PROGRESS_PORT, Integer.toString(DEFAULT_PROGRESS_PORT)));
+        Integer.parseInt(
+            env.getOrDefault(
+                LaunchEnvironment.PROGRESS_PORT, Integer.toString(DEFAULT_PROGRESS_PORT)));
     try (ProgressServer server = new ProgressServer(port, current)) {
       out.printf(
           "rank 0 of 1, mesh %s, %d compute threads, progress on port %d%n",

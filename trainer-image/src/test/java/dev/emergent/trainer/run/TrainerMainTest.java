@@ -37,8 +37,8 @@ class TrainerMainTest {
     Map<String, String> env = new HashMap<>();
     env.put(LaunchEnvironment.STAGE_CONFIG, file.toString());
     env.put(LaunchEnvironment.TERMINATION_LOG, dir.resolve("termination-log").toString());
-    env.put(TrainerMain.CHECKPOINT_ROOT, dir.resolve("checkpoints").toString());
-    env.put(TrainerMain.PROGRESS_PORT, "0");
+    env.put(LaunchEnvironment.CHECKPOINT_ROOT, dir.resolve("checkpoints").toString());
+    env.put(LaunchEnvironment.PROGRESS_PORT, "0");
     env.put("OMP_NUM_THREADS", "2");
     return env;
   }

@@ -1,0 +1,30 @@
+package dev.emergent.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Operator settings (application.properties, or EMERGENT_OPERATOR_* environment variables). */
+@ConfigMapping(prefix = "emergent.operator")
+public interface OperatorConfig {
+
+  /** Trainer image of runs whose spec.image is unset. */
+  @WithDefault("ghcr.io/emergent-dev/trainer:0.1.0")
+  String trainerImage();
+
+  /** How often rank 0's /progress is read per running stage; at most one request in flight. */
+  @WithDefault("30s")
+  Duration progressInterval();
+
+  /** Port of the trainers' /progress endpoint. */
+  @WithDefault("8080")
+  int progressPort();
+
+  /** Wait before the first restart of a failed stage; doubles with each restart. */
+  @WithDefault("10s")
+  Duration restartBackoff();
+
+  /** Longest wait between restarts. */
+  @WithDefault("5m")
+  Duration maxRestartBackoff();
+}

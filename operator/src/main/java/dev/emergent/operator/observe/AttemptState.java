@@ -1,0 +1,36 @@
+package dev.emergent.operator.observe;
+
+/**
+ * What the cluster says about one attempt of a stage. {@code progressUrl} is rank 0's progress
+ * endpoint once its pod has an address; {@code summary} is rank 0's termination message.
+ */
+public record AttemptState(
+    Phase phase, Failure failure, String summary, String progressUrl, String message) {
+
+  /** Where the attempt's Job stands. */
+  public enum Phase {
+    ABSENT,
+    QUEUED,
+    STARTING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED
+  }
+
+  /** Why a failed attempt failed; decides between restarting, not counting, and failing the run. */
+  public enum Failure {
+    NONE,
+    /** Eviction, preemption or node loss: restart without using the budget. */
+    DISRUPTED,
+    /** The trainer's loss became NaN or infinite (exit code 3). */
+    LOSS_DIVERGED,
+    /** The trainer cannot use its input (exit code 2); a retry would fail the same way. */
+    BAD_INPUT,
+    /** Anything else: restart from the latest checkpoint while the budget lasts. */
+    CRASHED
+  }
+
+  public static AttemptState absent() {
+    return new AttemptState(Phase.ABSENT, Failure.NONE, null, null, null);
+  }
+}

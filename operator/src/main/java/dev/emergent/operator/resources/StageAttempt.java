@@ -1,0 +1,36 @@
+package dev.emergent.operator.resources;
+
+import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.plan.RunPlan;
+import dev.emergent.plan.StagePlan;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.Map;
+
+/** One attempt of one stage of a run: what every per-attempt builder starts from. */
+public record StageAttempt(TrainingRun run, RunPlan plan, StagePlan stage, int attempt) {
+
+  public String name() {
+    return Names.attempt(run.getMetadata().getName(), stage.name(), attempt);
+  }
+
+  public String namespace() {
+    return run.getMetadata().getNamespace();
+  }
+
+  public Map<String, String> labels() {
+    return Labels.attempt(run.getMetadata().getName(), stage.name(), attempt);
+  }
+
+  /** Makes the run the controller owner, so that deleting the run deletes the object. */
+  public static OwnerReference owner(TrainingRun run) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(run.getApiVersion())
+        .withKind(run.getKind())
+        .withName(run.getMetadata().getName())
+        .withUid(run.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.emergent.operator.resources;
+
+import dev.emergent.plan.LaunchEnvironment;
+import dev.emergent.plan.RunSettings;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gang of one attempt: an Indexed Job with one pod per index, all started together, none
+ * retried by Kubernetes (backoffLimit 0): a failed pod fails the Job, and the operator restarts the
+ * whole gang from the latest checkpoint. With a Kueue queue the Job starts suspended and Kueue
+ * admits it whole; the operator never changes {@code suspend} afterwards.
+ */
+public final class StageJob {
+  static final String CONFIG_DIR = "/etc/emergent";
+  static final String CHECKPOINT_ROOT = "/checkpoints";
+
+  private StageJob() {}
+
+  public static Job desired(StageAttempt attempt, String defaultImage, String claimName) {
+    RunSettings settings = attempt.plan().settings();
+    Map<String, String> labels = attempt.labels();
+    boolean queued = settings.queueName() != null;
+    Map<String, String> jobLabels = new java.util.LinkedHashMap<>(labels);
+    if (queued) {
+      jobLabels.put(Labels.KUEUE_QUEUE, settings.queueName());
+    }
+    int pods = attempt.stage().pods();
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(attempt.name())
+        .withNamespace(attempt.namespace())
+        .withLabels(jobLabels)
+        .withOwnerReferences(StageAttempt.owner(attempt.run()))
+        .endMetadata()
+        .withNewSpec()
+        .withCompletionMode("Indexed")
+        .withCompletions(pods)
+        .withParallelism(pods)
+        .withBackoffLimit(0)
+        .withSuspend(queued)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withSubdomain(attempt.name())
+        .withPriorityClassName(settings.priorityClassName())
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(1000L)
+        .withFsGroup(1000L)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("trainer")
+        .withImage(settings.image() != null ? settings.image() : defaultImage)
+        .withEnv(environment(attempt))
+        .addNewPort()
+        .withName("rendezvous")
+        .withContainerPort(LaunchEnvironment.COORDINATOR_PORT)
+        .endPort()
+        .addNewPort()
+        .withName("progress")
+        .withContainerPort(StageService.PROGRESS_PORT)
+        .endPort()
+        .withResources(attempt.stage().resources())
+        .addNewVolumeMount()
+        .withName("checkpoints")
+        .withMountPath(CHECKPOINT_ROOT)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName("config")
+        .withMountPath(CONFIG_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .addNewVolume()
+        .withName("checkpoints")
+        .withNewPersistentVolumeClaim()
+        .withClaimName(claimName)
+        .endPersistentVolumeClaim()
+        .endVolume()
+        .addNewVolume()
+        .withName("config")
+        .withNewConfigMap()
+        .withName(Names.configMap(attempt.name()))
+        .endConfigMap()
+        .endVolume()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The launch environment of the design; the rank comes from JOB_COMPLETION_INDEX. */
+  private static List<EnvVar> environment(StageAttempt attempt) {
+    List<EnvVar> env = new ArrayList<>();
+    String coordinatorHost = attempt.name() + "-0." + attempt.name();
+    LaunchEnvironment.common(
+            attempt.stage(),
+            CONFIG_DIR + "/" + StageConfigMap.KEY,
+            coordinatorHost,
+            LaunchEnvironment.COORDINATOR_PORT)
+        .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+    env.add(
+        new EnvVarBuilder()
+            .withName(LaunchEnvironment.RUN_TOKEN)
+            .withNewValueFrom()
+            .withNewSecretKeyRef()
+            .withName(Names.secret(attempt.name()))
+            .withKey(RunTokenSecret.KEY)
+            .endSecretKeyRef()
+            .endValueFrom()
+            .build());
+    env.add(new EnvVar(LaunchEnvironment.CHECKPOINT_ROOT, CHECKPOINT_ROOT, null));
+    env.add(
+        new EnvVar(
+            LaunchEnvironment.PROGRESS_PORT, Integer.toString(StageService.PROGRESS_PORT), null));
+    env.add(new EnvVar("OMP_WAIT_POLICY", "PASSIVE", null));
+    return env;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.emergent.operator.resources;
+
+import dev.emergent.plan.LaunchEnvironment;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+
+/**
+ * Headless Service of one attempt: gives every pod of the Indexed Job a DNS name, {@code
+ * <job>-<index>.<service>}, so that ranks find rank 0.
+ */
+public final class StageService {
+  public static final int PROGRESS_PORT = 8080;
+
+  private StageService() {}
+
+  public static Service desired(StageAttempt attempt) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(attempt.name())
+        .withNamespace(attempt.namespace())
+        .withLabels(attempt.labels())
+        .withOwnerReferences(StageAttempt.owner(attempt.run()))
+        .endMetadata()
+        .withNewSpec()
+        .withClusterIP("None")
+        .withPublishNotReadyAddresses(true)
+        .withSelector(attempt.labels())
+        .addNewPort()
+        .withName("rendezvous")
+        .withPort(LaunchEnvironment.COORDINATOR_PORT)
+        .endPort()
+        .addNewPort()
+        .withName("progress")
+        .withPort(PROGRESS_PORT)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+}
