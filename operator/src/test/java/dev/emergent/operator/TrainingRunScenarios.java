@@ -1,0 +1,389 @@
+package dev.emergent.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emergent.api.v1alpha1.Condition;
+import dev.emergent.api.v1alpha1.RunPhase;
+import dev.emergent.api.v1alpha1.StagePhase;
+import dev.emergent.api.v1alpha1.StageStatus;
+import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.operator.SimulatedKubelet.Ending;
+import dev.emergent.operator.resources.Labels;
+import dev.emergent.plan.TrainingRunFiles;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's scenarios, run in Quarkus against an API server with a simulated kubelet that runs
+ * the Jobs' pods and a fake /progress: the Fabric8 mock ({@link TrainingRunReconcilerIT}) or the
+ * cluster in KUBECONFIG ({@link TrainingRunReconcilerE2E}).
+ */
+abstract class TrainingRunScenarios {
+  static final String NAMESPACE = "test";
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @Inject KubernetesClient client;
+  @Inject OperatorConfig config;
+  @Inject AttemptObjects objects;
+  @Inject EventRecorder events;
+  @Inject OperatorMetrics metrics;
+
+  private SimulatedKubelet kubelet;
+
+  @BeforeEach
+  void startKubelet() {
+    kubelet = new SimulatedKubelet(client, NAMESPACE);
+  }
+
+  @AfterEach
+  void stopKubelet() {
+    kubelet.close();
+  }
+
+  private TrainingRun create(String name, String extraSpec) {
+    String yaml =
+        """
+        apiVersion: emergent.dev/v1alpha1
+        kind: TrainingRun
+        metadata: {name: %s, namespace: %s}
+        spec:
+          model: {layers: 2, dModel: 64, heads: 4, contextLength: 32}
+          mesh:
+            axes: [{name: data, size: 2}]
+          failurePolicy: {maxRestarts: 2, stallTimeoutSeconds: 600}
+        %s  stages:
+          - {name: pretrain, type: Pretrain, data: {builtin: arithmetic}, steps: 100}
+          - {name: sft, type: SFT, from: pretrain, data: {builtin: arithmetic}, steps: 100}
+          - {name: reward, type: RewardModel, from: sft, data: {builtin: arithmetic}, steps: 100}
+          - {name: ppo, type: PPO, policyFrom: sft, rewardFrom: reward, data: {builtin: arithmetic}, steps: 100}
+        """
+            .formatted(name, NAMESPACE, extraSpec);
+    return client.resource(TrainingRunFiles.parse(yaml)).create();
+  }
+
+  private TrainingRun get(String name) {
+    return client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private TrainingRun awaitPhase(String name, RunPhase phase) {
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              TrainingRun run = get(name);
+              assertThat(run.getStatus()).isNotNull();
+              assertThat(run.getStatus().phase).isEqualTo(phase);
+            });
+    return get(name);
+  }
+
+  private StageStatus stage(TrainingRun run, String name) {
+    return run.getStatus().stages.stream()
+        .filter(s -> s.name.equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private List<Job> jobs(String run) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NAMESPACE)
+        .withLabel(Labels.RUN, run)
+        .list()
+        .getItems();
+  }
+
+  private static Condition condition(TrainingRun run, String type) {
+    return run.getStatus().conditions.stream()
+        .filter(c -> c.type.equals(type))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void fourStagesRunInOrderEachFromThePublishedCheckpoint() throws Exception {
+    create("chain", "");
+
+    TrainingRun run = awaitPhase("chain", RunPhase.Succeeded);
+
+    assertThat(run.getStatus().stages).extracting(s -> s.phase).containsOnly(StagePhase.Succeeded);
+    assertThat(stage(run, "sft").checkpoint).isEqualTo("chain/sft/step-100");
+    assertThat(stage(run, "pretrain").metrics).containsEntry("evalLoss", 0.75);
+    assertThat(run.getStatus().observedGeneration).isEqualTo(run.getMetadata().getGeneration());
+    assertThat(condition(run, "Succeeded").status).isEqualTo("True");
+    assertThat(condition(run, "Ready").status).isEqualTo("True");
+    assertThat(jobs("chain"))
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "chain-pretrain-1", "chain-sft-1", "chain-reward-1", "chain-ppo-1");
+    JsonNode ppoConfig =
+        new ObjectMapper()
+            .readTree(
+                client
+                    .configMaps()
+                    .inNamespace(NAMESPACE)
+                    .withName("chain-ppo-1-config")
+                    .get()
+                    .getData()
+                    .get("stage.json"));
+    assertThat(ppoConfig.at("/inputs/policy").asText()).isEqualTo("chain/sft/step-100");
+    assertThat(ppoConfig.at("/inputs/reward").asText()).isEqualTo("chain/reward/step-100");
+    Job job = jobs("chain").get(0);
+    assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getCompletions()).isEqualTo(2);
+    assertThat(job.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+        .isTrue();
+  }
+
+  @Test
+  void progressOfTheRunningStageReachesTheStatus() {
+    create("progress", "");
+    kubelet.script("progress", "pretrain", 1, Ending.RUN_FOREVER);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              TrainingRun run = get("progress");
+              assertThat(run.getStatus().step).isNotNull().isPositive();
+              assertThat(stage(run, "pretrain").metrics).containsEntry("tokensPerSecond", 1234.5);
+              assertThat(run.getStatus().loss).isNotNull();
+            });
+    client.resource(get("progress")).delete();
+  }
+
+  @Test
+  void aFailedAttemptRestartsFromTheLatestCheckpoint() {
+    create("restart", "");
+    kubelet.script("restart", "pretrain", 1, Ending.CRASH);
+
+    TrainingRun run = awaitPhase("restart", RunPhase.Succeeded);
+
+    assertThat(stage(run, "pretrain").restarts).isEqualTo(1);
+    assertThat(stage(run, "pretrain").attempt).isEqualTo(2);
+    assertThat(jobs("restart"))
+        .extracting(j -> j.getMetadata().getName())
+        .contains("restart-pretrain-2")
+        .doesNotContain("restart-pretrain-1");
+  }
+
+  @Test
+  void anExhaustedRestartBudgetFailsTheRun() {
+    create("budget", "");
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      kubelet.script("budget", "pretrain", attempt, Ending.CRASH);
+    }
+
+    TrainingRun run = awaitPhase("budget", RunPhase.Failed);
+
+    assertThat(condition(run, "Failed").reason).isEqualTo("RestartBudgetExhausted");
+    assertThat(stage(run, "pretrain").restarts).isEqualTo(2);
+    assertThat(stage(run, "pretrain").phase).isEqualTo(StagePhase.Failed);
+    assertThat(stage(run, "sft").phase).isEqualTo(StagePhase.Pending);
+  }
+
+  @Test
+  void aDisruptionDoesNotCountAgainstTheBudget() {
+    create("disrupted", "");
+    kubelet.script("disrupted", "pretrain", 1, Ending.DISRUPT);
+
+    TrainingRun run = awaitPhase("disrupted", RunPhase.Succeeded);
+
+    assertThat(stage(run, "pretrain").attempt).isEqualTo(2);
+    assertThat(stage(run, "pretrain").restarts).isZero();
+  }
+
+  @Test
+  void aNanLossFailsTheRunAsLossDiverged() {
+    create("nan", "");
+    kubelet.script("nan", "sft", 1, Ending.DIVERGE);
+
+    TrainingRun run = awaitPhase("nan", RunPhase.Failed);
+
+    assertThat(condition(run, "Failed").reason).isEqualTo("LossDiverged");
+    assertThat(stage(run, "sft").restarts).isZero();
+    assertThat(stage(run, "pretrain").phase).isEqualTo(StagePhase.Succeeded);
+  }
+
+  @Test
+  void suspendStopsTheStageAndResumeContinuesIt() {
+    create("pause", "");
+    kubelet.script("pause", "pretrain", 1, Ending.RUN_FOREVER);
+    await().atMost(TIMEOUT).until(() -> jobs("pause").size() == 1);
+
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName("pause")
+        .edit(
+            r -> {
+              r.getSpec().suspend = true;
+              return r;
+            });
+    TrainingRun suspended = awaitPhase("pause", RunPhase.Suspended);
+    await().atMost(TIMEOUT).until(() -> jobs("pause").isEmpty());
+    assertThat(condition(suspended, "Suspended").status).isEqualTo("True");
+
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName("pause")
+        .edit(
+            r -> {
+              r.getSpec().suspend = false;
+              return r;
+            });
+    TrainingRun resumed = awaitPhase("pause", RunPhase.Succeeded);
+    assertThat(stage(resumed, "pretrain").restarts).isZero();
+    assertThat(stage(resumed, "pretrain").attempt).isEqualTo(2);
+  }
+
+  @Test
+  void deletingARunDeletesEverythingItOwns() {
+    TrainingRun created = create("gone", "");
+    kubelet.script("gone", "pretrain", 1, Ending.RUN_FOREVER);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                jobs("gone").size() == 1
+                    && !client
+                        .pods()
+                        .inNamespace(NAMESPACE)
+                        .withLabel(Labels.RUN, "gone")
+                        .list()
+                        .getItems()
+                        .isEmpty());
+    List<String> owners =
+        Stream.concat(Stream.of(created), jobs("gone").stream())
+            .map(o -> o.getMetadata().getUid())
+            .toList();
+    assertThat(owned("gone"))
+        .hasSizeGreaterThanOrEqualTo(6)
+        .allSatisfy(
+            child ->
+                assertThat(child.getMetadata().getOwnerReferences())
+                    .anySatisfy(ref -> assertThat(owners).contains(ref.getUid())));
+
+    client.resource(get("gone")).delete();
+
+    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(owned("gone")).isEmpty());
+  }
+
+  @Test
+  void aRestartedOperatorNeitherDuplicatesTheJobNorLosesTheRun() throws Exception {
+    create("survivor", "");
+    kubelet.script("survivor", "pretrain", 1, Ending.RUN_FOREVER);
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                jobs("survivor").size() == 1
+                    && get("survivor").getStatus() != null
+                    && get("survivor").getStatus().phase == RunPhase.Running);
+
+    // A new operator process: the same code with none of the old one's memory.
+    TrainingRunReconciler fresh =
+        new TrainingRunReconciler(
+            client,
+            config,
+            objects,
+            new dev.emergent.operator.progress.ProgressPoller(
+                new dev.emergent.operator.progress.HttpProgressClient(), config),
+            events,
+            metrics);
+    for (int i = 0; i < 3; i++) {
+      var control = fresh.reconcile(get("survivor"), null);
+      control
+          .getResource()
+          .ifPresent(
+              patch -> {
+                assertThat(patch.getStatus().phase).isEqualTo(RunPhase.Running);
+                assertThat(stage(patch, "pretrain").attempt).isEqualTo(1);
+              });
+    }
+
+    assertThat(jobs("survivor"))
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactly("survivor-pretrain-1");
+    assertThat(stage(get("survivor"), "pretrain").attempt).isEqualTo(1);
+    kubelet.script("survivor", "pretrain", 1, Ending.SUCCEED);
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName("survivor")
+        .edit(
+            r -> {
+              r.getMetadata().getAnnotations().put("touch", "1");
+              return r;
+            });
+    awaitPhase("survivor", RunPhase.Succeeded);
+    assertThat(jobs("survivor")).hasSize(4);
+  }
+
+  @Test
+  void anInvalidSpecBecomesAConditionWithThePlannersMessage() {
+    TrainingRun run =
+        TrainingRunFiles.parse(
+            """
+        apiVersion: emergent.dev/v1alpha1
+        kind: TrainingRun
+        metadata: {name: invalid, namespace: test}
+        spec:
+          model: {layers: 2, dModel: 64, heads: 4, contextLength: 32}
+          mesh: {axes: [{name: data, size: 2}]}
+          stages:
+          - {name: pretrain, type: Pretrain, data: {builtin: arithmetic}, steps: 100, batchSize: 33}
+        """);
+    client.resource(run).create();
+
+    TrainingRun failed = awaitPhase("invalid", RunPhase.Failed);
+
+    Condition ready = condition(failed, "Ready");
+    assertThat(ready.status).isEqualTo("False");
+    assertThat(ready.reason).isEqualTo("InvalidSpec");
+    assertThat(ready.message)
+        .contains(
+            "spec.stages[0].batchSize: must be divisible by the size of the mesh axis 'data' (2), got 33");
+    assertThat(jobs("invalid")).isEmpty();
+  }
+
+  private List<HasMetadata> owned(String run) {
+    return Stream.<List<? extends HasMetadata>>of(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withLabel(Labels.RUN, run)
+                .list()
+                .getItems(),
+            client.pods().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
+            client.services().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
+            client.configMaps().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
+            client.secrets().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
+            client
+                .persistentVolumeClaims()
+                .inNamespace(NAMESPACE)
+                .withLabel(Labels.RUN, run)
+                .list()
+                .getItems())
+        .flatMap(List::stream)
+        .map(HasMetadata.class::cast)
+        .toList();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.emergent.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.plan.Planner;
+import dev.emergent.plan.RunPlan;
+import dev.emergent.plan.TrainingRunFiles;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class StageJobTest {
+
+  private static StageAttempt attempt(String example, int attempt) throws IOException {
+    TrainingRun run = TrainingRunFiles.read(Path.of("../examples", example));
+    run.getMetadata().setNamespace("team-a");
+    run.getMetadata().setUid("uid-1");
+    RunPlan plan = Planner.plan(run);
+    return new StageAttempt(run, plan, plan.stages().get(0), attempt);
+  }
+
+  @Test
+  void aGpuGangIsOneIndexedJobWithOneGpuPerDevice() throws IOException {
+    StageAttempt attempt = attempt("gpu-8x8.yaml", 3);
+
+    Job job = StageJob.desired(attempt, "default:1", "gpt-1b-checkpoints");
+    Container trainer = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, String> env =
+        trainer.getEnv().stream()
+            .filter(e -> e.getValue() != null)
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+    assertThat(job.getMetadata().getName()).isEqualTo("gpt-1b-pretrain-3");
+    assertThat(job.getSpec().getCompletions()).isEqualTo(8);
+    assertThat(job.getSpec().getParallelism()).isEqualTo(8);
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getSuspend()).isFalse();
+    assertThat(trainer.getImage()).isEqualTo("ghcr.io/emergent-dev/trainer:0.1.0");
+    assertThat(trainer.getResources().getLimits())
+        .containsEntry("nvidia.com/gpu", new Quantity("8"));
+    assertThat(env)
+        .containsEntry("EMERGENT_WORLD_SIZE", "64")
+        .containsEntry("EMERGENT_DEVICES_PER_POD", "8")
+        .containsEntry("EMERGENT_COORDINATOR", "gpt-1b-pretrain-3-0.gpt-1b-pretrain-3:29500")
+        .containsEntry("EMERGENT_STAGE_CONFIG", "/etc/emergent/stage.json");
+    assertThat(trainer.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("EMERGENT_RUN_TOKEN");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("gpt-1b-pretrain-3-token");
+            });
+    assertThat(job.getSpec().getTemplate().getSpec().getPriorityClassName())
+        .isEqualTo("training-high");
+    assertThat(job.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getController()).isTrue());
+  }
+
+  @Test
+  void podsRunRestricted() throws IOException {
+    Job job = StageJob.desired(attempt("quickstart.yaml", 1), "trainer:1", "claim");
+    var pod = job.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0).getSecurityContext();
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+  }
+
+  @Test
+  void aQueuedGangStartsSuspendedWithKueuesLabel() throws IOException {
+    Job job = StageJob.desired(attempt("kueue-queue.yaml", 1), "trainer:1", "claim");
+
+    assertThat(job.getSpec().getSuspend()).isTrue();
+    assertThat(job.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+  }
+
+  @Test
+  void longNamesAreCutAndHashedToStayValid() {
+    String name =
+        Names.attempt("a-very-long-training-run-name-for-a-team", "supervised-fine-tuning", 12);
+
+    assertThat(name).hasSizeLessThanOrEqualTo(52).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    assertThat(name)
+        .isNotEqualTo(
+            Names.attempt(
+                "a-very-long-training-run-name-for-a-team", "supervised-fine-tuning", 13));
+    assertThat(Names.attempt("quickstart", "sft", 2)).isEqualTo("quickstart-sft-2");
+  }
+}
