@@ -34,6 +34,10 @@ abstract class TrainingRunScenarios {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @Inject KubernetesClient client;
+
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.test-port")
+  int httpPort;
+
   @Inject OperatorConfig config;
   @Inject AttemptObjects objects;
   @Inject EventRecorder events;
@@ -333,6 +337,64 @@ abstract class TrainingRunScenarios {
             });
     awaitPhase("survivor", RunPhase.Succeeded);
     assertThat(jobs("survivor")).hasSize(4);
+  }
+
+  @Test
+  void aFinishedRunIsDeletedAfterItsTtl() {
+    create("shortlived", "  ttlSecondsAfterFinished: 0\n");
+
+    await().atMost(TIMEOUT).until(() -> get("shortlived") == null);
+  }
+
+  @Test
+  void aSpecChangeWhileRunningIsAppliedAtTheNextAttemptAndSaysSo() {
+    create("changed", "");
+    kubelet.script("changed", "pretrain", 1, Ending.RUN_FOREVER);
+    await().atMost(TIMEOUT).until(() -> jobs("changed").size() == 1);
+
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName("changed")
+        .edit(
+            r -> {
+              r.getSpec().stages.get(1).steps = 200;
+              return r;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              TrainingRun run = get("changed");
+              assertThat(run.getStatus().observedGeneration).isEqualTo(2);
+              assertThat(condition(run, "Progressing").message)
+                  .contains(
+                      "spec generation 2 applies to stages that start from now on, and to pretrain"
+                          + " (planned from generation 1) at its next attempt");
+            });
+    kubelet.script("changed", "pretrain", 1, Ending.SUCCEED);
+    TrainingRun done = awaitPhase("changed", RunPhase.Succeeded);
+    assertThat(stage(done, "sft").totalSteps).isEqualTo(200);
+    assertThat(stage(done, "sft").specGeneration).isEqualTo(2);
+  }
+
+  @Test
+  void metricsCountRunsByPhase() throws Exception {
+    create("counted", "");
+    awaitPhase("counted", RunPhase.Succeeded);
+
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + httpPort + "/q/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.body())
+        .contains("emergent_runs{phase=\"Succeeded\"}")
+        .contains("emergent_reconcile_duration_seconds_count");
   }
 
   @Test
