@@ -374,20 +374,15 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     stage.message = message;
     stage.completionTime = now.toString();
     status.phase = RunPhase.Failed;
-    metrics.stageFinished(
-        attempt.stage().type().name(),
-        reason,
-        Duration.between(Instant.parse(stage.startTime), now));
+    metrics.stageFinished(attempt.stage().type().name(), reason, sinceStart(stage, now));
     events.warning(run, reason, message);
-    Long generation = run.getMetadata().getGeneration();
-    Conditions.set(status.conditions, Conditions.FAILED, true, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.SUCCEEDED, false, reason, message, generation, now);
-    Conditions.set(status.conditions, Conditions.READY, false, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, false, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.SUSPENDED, false, reason, message, generation, now);
+    Conditions.forPhase(
+        status.conditions,
+        RunPhase.Failed,
+        reason,
+        message,
+        run.getMetadata().getGeneration(),
+        now);
     return expireAfterTtl(run, status, now);
   }
 
@@ -401,16 +396,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     String message =
         "all stages succeeded; last checkpoint "
             + status.stages.get(status.stages.size() - 1).checkpoint;
-    Conditions.set(
-        status.conditions, Conditions.SUCCEEDED, true, "Succeeded", message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.READY, true, "Succeeded", message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, false, "Succeeded", message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.FAILED, false, "Succeeded", message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.SUSPENDED, false, "Succeeded", message, generation, now);
+    Conditions.forPhase(
+        status.conditions, RunPhase.Succeeded, "Succeeded", message, generation, now);
   }
 
   private void invalidSpec(
@@ -422,34 +409,15 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
     status.phase = RunPhase.Failed;
     status.observedGeneration = generation;
-    Conditions.set(
-        status.conditions, Conditions.READY, false, "InvalidSpec", message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.FAILED, true, "InvalidSpec", message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, false, "InvalidSpec", message, generation, now);
+    Conditions.forPhase(
+        status.conditions, RunPhase.Failed, "InvalidSpec", message, generation, now);
   }
 
   /** Running-phase conditions, with the rule for spec changes spelled out when one is pending. */
   private void conditions(
       TrainingRun run, TrainingRunStatus status, Instant now, String reason, String message) {
-    Long generation = run.getMetadata().getGeneration();
-    boolean suspended = status.phase == RunPhase.Suspended;
-    Conditions.set(
-        status.conditions, Conditions.PROGRESSING, !suspended, reason, message, generation, now);
-    Conditions.set(
-        status.conditions,
-        Conditions.READY,
-        status.phase == RunPhase.Running,
-        reason,
-        message,
-        generation,
-        now);
-    Conditions.set(
-        status.conditions, Conditions.SUSPENDED, suspended, reason, message, generation, now);
-    Conditions.set(
-        status.conditions, Conditions.SUCCEEDED, false, reason, message, generation, now);
-    Conditions.set(status.conditions, Conditions.FAILED, false, reason, message, generation, now);
+    Conditions.forPhase(
+        status.conditions, status.phase, reason, message, run.getMetadata().getGeneration(), now);
   }
 
   private static String runningMessage(TrainingRun run, StageStatus stage) {

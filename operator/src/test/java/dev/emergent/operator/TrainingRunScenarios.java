@@ -76,6 +76,18 @@ abstract class TrainingRunScenarios {
     return client.resource(TrainingRunFiles.parse(yaml)).create();
   }
 
+  private void edit(String name, java.util.function.Consumer<TrainingRun> change) {
+    client
+        .resources(TrainingRun.class)
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            r -> {
+              change.accept(r);
+              return r;
+            });
+  }
+
   private TrainingRun get(String name) {
     return client.resources(TrainingRun.class).inNamespace(NAMESPACE).withName(name).get();
   }
@@ -229,28 +241,12 @@ abstract class TrainingRunScenarios {
     kubelet.script("pause", "pretrain", 1, Ending.RUN_FOREVER);
     await().atMost(TIMEOUT).until(() -> jobs("pause").size() == 1);
 
-    client
-        .resources(TrainingRun.class)
-        .inNamespace(NAMESPACE)
-        .withName("pause")
-        .edit(
-            r -> {
-              r.getSpec().suspend = true;
-              return r;
-            });
+    edit("pause", r -> r.getSpec().suspend = true);
     TrainingRun suspended = awaitPhase("pause", RunPhase.Suspended);
     await().atMost(TIMEOUT).until(() -> jobs("pause").isEmpty());
     assertThat(condition(suspended, "Suspended").status).isEqualTo("True");
 
-    client
-        .resources(TrainingRun.class)
-        .inNamespace(NAMESPACE)
-        .withName("pause")
-        .edit(
-            r -> {
-              r.getSpec().suspend = false;
-              return r;
-            });
+    edit("pause", r -> r.getSpec().suspend = false);
     TrainingRun resumed = awaitPhase("pause", RunPhase.Succeeded);
     assertThat(stage(resumed, "pretrain").restarts).isZero();
     assertThat(stage(resumed, "pretrain").attempt).isEqualTo(2);
@@ -326,15 +322,7 @@ abstract class TrainingRunScenarios {
         .containsExactly("survivor-pretrain-1");
     assertThat(stage(get("survivor"), "pretrain").attempt).isEqualTo(1);
     kubelet.script("survivor", "pretrain", 1, Ending.SUCCEED);
-    client
-        .resources(TrainingRun.class)
-        .inNamespace(NAMESPACE)
-        .withName("survivor")
-        .edit(
-            r -> {
-              r.getMetadata().getAnnotations().put("touch", "1");
-              return r;
-            });
+    edit("survivor", r -> r.getMetadata().getAnnotations().put("touch", "1"));
     awaitPhase("survivor", RunPhase.Succeeded);
     assertThat(jobs("survivor")).hasSize(4);
   }
@@ -352,15 +340,7 @@ abstract class TrainingRunScenarios {
     kubelet.script("changed", "pretrain", 1, Ending.RUN_FOREVER);
     await().atMost(TIMEOUT).until(() -> jobs("changed").size() == 1);
 
-    client
-        .resources(TrainingRun.class)
-        .inNamespace(NAMESPACE)
-        .withName("changed")
-        .edit(
-            r -> {
-              r.getSpec().stages.get(1).steps = 200;
-              return r;
-            });
+    edit("changed", r -> r.getSpec().stages.get(1).steps = 200);
 
     await()
         .atMost(TIMEOUT)

@@ -1,6 +1,7 @@
 package dev.emergent.operator.status;
 
 import dev.emergent.api.v1alpha1.Condition;
+import dev.emergent.api.v1alpha1.RunPhase;
 import java.time.Instant;
 import java.util.List;
 
@@ -37,6 +38,27 @@ public final class Conditions {
     condition.reason = reason;
     condition.message = message;
     condition.observedGeneration = generation;
+  }
+
+  /**
+   * Sets all five conditions as a run in {@code phase} has them: Ready while running or done,
+   * Progressing while it can still move, and Succeeded, Failed, Suspended as named.
+   */
+  public static void forPhase(
+      List<Condition> conditions,
+      RunPhase phase,
+      String reason,
+      String message,
+      Long generation,
+      Instant now) {
+    boolean ready = phase == RunPhase.Running || phase == RunPhase.Succeeded;
+    boolean progressing =
+        phase == RunPhase.Pending || phase == RunPhase.Queued || phase == RunPhase.Running;
+    set(conditions, READY, ready, reason, message, generation, now);
+    set(conditions, PROGRESSING, progressing, reason, message, generation, now);
+    set(conditions, SUCCEEDED, phase == RunPhase.Succeeded, reason, message, generation, now);
+    set(conditions, FAILED, phase == RunPhase.Failed, reason, message, generation, now);
+    set(conditions, SUSPENDED, phase == RunPhase.Suspended, reason, message, generation, now);
   }
 
   public static Condition get(List<Condition> conditions, String type) {
