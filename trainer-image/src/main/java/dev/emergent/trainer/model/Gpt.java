@@ -20,12 +20,21 @@ public final class Gpt {
   private final TokenEmbedding embedding;
   private final List<Block> blocks = new ArrayList<>();
   private final LayerNorm finalNorm;
+  private final ScalarHead scalarHead;
   private final LanguageModelLoss loss = new LanguageModelLoss();
   private INDArray hidden; // final normalised hidden states [B·T, D]
   private INDArray logits; // [B·T, V]
   private INDArray hiddenGrad; // [B·T, D]
 
   public Gpt(ModelShape shape, DataType dataType) {
+    this(shape, dataType, false);
+  }
+
+  /**
+   * A GPT; with {@code scalarHead} it also has a linear scalar head on the final hidden states
+   * (reward and value models), whose parameters are named {@code score.*}.
+   */
+  public Gpt(ModelShape shape, DataType dataType, boolean scalarHead) {
     this.shape = shape;
     Parameters.Builder params = Parameters.builder(dataType);
     embedding = new TokenEmbedding(params, shape.vocab(), shape.dModel(), shape.contextLength());
@@ -34,6 +43,7 @@ public final class Gpt {
           new Block(params, "h." + i, shape.dModel(), shape.heads(), shape.ffn(), shape.layers()));
     }
     finalNorm = new LayerNorm(params, "ln_f", shape.dModel());
+    this.scalarHead = scalarHead ? new ScalarHead(params, "score", shape.dModel()) : null;
     parameters = params.build();
   }
 
@@ -45,8 +55,8 @@ public final class Gpt {
     return parameters;
   }
 
-  /** Runs the model on ids [B·T] and returns logits [B·T, V] (reused by the next call). */
-  public INDArray logits(int[] ids, int batch, int time) {
+  /** Final normalised hidden states [B·T, D] of ids [B·T] (reused by the next call). */
+  public INDArray hidden(int[] ids, int batch, int time) {
     if (time > shape.contextLength()) {
       throw new IllegalArgumentException(
           "sequence of " + time + " tokens is longer than the context of " + shape.contextLength());
@@ -56,6 +66,29 @@ public final class Gpt {
       x = block.forward(x, batch, time);
     }
     hidden = finalNorm.forward(x);
+    return hidden;
+  }
+
+  /** Adds the gradients of the last {@link #hidden} call for dHidden [B·T, D]. */
+  public void backwardHidden(INDArray dHidden) {
+    INDArray dx = finalNorm.backward(dHidden);
+    for (int i = blocks.size() - 1; i >= 0; i--) {
+      dx = blocks.get(i).backward(dx);
+    }
+    embedding.backward(dx);
+  }
+
+  /** The scalar head; only models built with one have it. */
+  public ScalarHead scalarHead() {
+    if (scalarHead == null) {
+      throw new IllegalStateException("this model has no scalar head");
+    }
+    return scalarHead;
+  }
+
+  /** Runs the model on ids [B·T] and returns logits [B·T, V] (reused by the next call). */
+  public INDArray logits(int[] ids, int batch, int time) {
+    hidden(ids, batch, time);
     Parameter table = embedding.tokenTable();
     logits = Buffers.ensure(logits, hidden.dataType(), hidden.size(0), shape.vocab());
     Blas.gemm(false, true, hidden, table.value(), logits, 1, 0);
@@ -80,10 +113,6 @@ public final class Gpt {
     Blas.gemm(true, false, dlogits, hidden, table.grad(), 1, 1);
     hiddenGrad = Buffers.ensure(hiddenGrad, dlogits.dataType(), dlogits.size(0), shape.dModel());
     Blas.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, 0);
-    INDArray dx = finalNorm.backward(hiddenGrad);
-    for (int i = blocks.size() - 1; i >= 0; i--) {
-      dx = blocks.get(i).backward(dx);
-    }
-    embedding.backward(dx);
+    backwardHidden(hiddenGrad);
   }
 }
