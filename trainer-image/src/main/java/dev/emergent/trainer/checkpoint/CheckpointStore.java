@@ -27,6 +27,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Checkpoints under a root folder, laid out as {@code <run>/<stage>/step-<n>/}. A checkpoint is
@@ -174,6 +177,48 @@ public final class CheckpointStore {
       optimizer.restore(
           manifest.optimizer().steps(), optimizer.firstMoment(), optimizer.secondMoment());
     }
+  }
+
+  /**
+   * Loads the weights of a verified checkpoint by tensor name, for a stage that starts from another
+   * stage's model: tensors the checkpoint lacks (a new scalar head) keep their initialisation,
+   * tensors the model lacks are skipped. Returns the names left as initialised.
+   */
+  public static List<String> loadWeights(Loaded checkpoint, Parameters parameters)
+      throws IOException {
+    Manifest manifest = checkpoint.manifest();
+    if (!manifest.dataType().equals(dataTypeName(parameters.dataType()))) {
+      throw new CheckpointException(
+          checkpoint.folder() + " holds " + manifest.dataType() + " parameters");
+    }
+    INDArray saved = Nd4j.create(parameters.dataType(), manifest.shards().get(0).elements());
+    ArrayFiles.read(checkpoint.folder().resolve(manifest.shards().get(0).file()), saved);
+    Map<String, Manifest.Tensor> byName = new LinkedHashMap<>();
+    manifest.tensors().forEach(t -> byName.put(t.name(), t));
+    List<String> fresh = new ArrayList<>();
+    for (Parameter p : parameters.list()) {
+      Manifest.Tensor tensor = byName.get(p.name());
+      if (tensor == null) {
+        fresh.add(p.name());
+        continue;
+      }
+      if (!tensor.shape().equals(java.util.Arrays.stream(p.shape()).boxed().toList())) {
+        throw new CheckpointException(
+            checkpoint.folder()
+                + " holds "
+                + p.name()
+                + " of shape "
+                + tensor.shape()
+                + ", this stage's model needs "
+                + java.util.Arrays.toString(p.shape()));
+      }
+      p.value()
+          .assign(
+              saved
+                  .get(NDArrayIndex.interval(tensor.offset(), tensor.offset() + p.length()))
+                  .reshape('c', p.shape()));
+    }
+    return fresh;
   }
 
   private static List<Manifest.Tensor> tensors(Parameters parameters) {

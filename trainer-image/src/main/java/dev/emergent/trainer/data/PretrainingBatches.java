@@ -4,11 +4,8 @@ import dev.emergent.trainer.model.Batch;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/**
- * Next-token batches cut from a corpus. Row r of step s depends only on (seed, s, r): a rank that
- * owns rows [first, first + count) of the global batch produces exactly those rows.
- */
-public final class PretrainingBatches {
+/** Next-token batches cut from a corpus: every position counts. */
+public final class PretrainingBatches implements StepBatches {
   private static final long EVAL_STREAM = -1;
 
   private final TextCorpus corpus;
@@ -21,12 +18,12 @@ public final class PretrainingBatches {
     this.time = time;
   }
 
-  /** Rows [first, first + count) of the training batch of {@code step}. */
+  @Override
   public Batch train(long step, int first, int count) {
     return rows(false, step, first, count);
   }
 
-  /** Rows of held-out evaluation batch {@code index}; the same for every call. */
+  @Override
   public Batch heldOut(int index, int first, int count) {
     return rows(true, EVAL_STREAM - index, first, count);
   }

@@ -2,9 +2,12 @@ package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.data.ArithmeticCorpus;
+import dev.emergent.trainer.data.ArithmeticPostTraining;
 import dev.emergent.trainer.data.ArithmeticTask;
 import dev.emergent.trainer.data.BadInputException;
+import dev.emergent.trainer.data.JsonlPostTraining;
 import dev.emergent.trainer.data.JsonlTextCorpus;
+import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PretrainingBatches;
 import dev.emergent.trainer.data.TextCorpus;
 import java.io.IOException;
@@ -13,6 +16,45 @@ import java.nio.file.Path;
 /** The batches a stage trains on, from its data source. */
 final class StageData {
   private StageData() {}
+
+  /** SFT demonstrations: built-in, or {"prompt","completion"} records. */
+  static PostTrainingData.Demonstrations demonstrations(StageConfig config, Path dataRoot)
+      throws IOException {
+    StageConfig.Data data = config.data();
+    if ("arithmetic".equals(data.builtin())) {
+      return arithmetic(config);
+    }
+    return JsonlPostTraining.demonstrations(
+        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
+  }
+
+  /** Questions with answers for exact match; JSONL demonstrations answer with their completion. */
+  static PostTrainingData.Questions questions(StageConfig config, Path dataRoot)
+      throws IOException {
+    StageConfig.Data data = config.data();
+    if ("arithmetic".equals(data.builtin())) {
+      return arithmetic(config);
+    }
+    return JsonlPostTraining.demonstrations(
+        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
+  }
+
+  /** Preference pairs: built-in, or {"prompt","chosen","rejected"} records. */
+  static PostTrainingData.Preferences preferences(StageConfig config, Path dataRoot)
+      throws IOException {
+    StageConfig.Data data = config.data();
+    if ("arithmetic".equals(data.builtin())) {
+      return arithmetic(config);
+    }
+    return JsonlPostTraining.preferences(
+        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
+  }
+
+  private static ArithmeticPostTraining arithmetic(StageConfig config) {
+    StageConfig.Data data = config.data();
+    return new ArithmeticPostTraining(
+        new ArithmeticTask(data.operandDigits(), config.seed(), data.heldOutFraction()));
+  }
 
   static PretrainingBatches pretraining(StageConfig config, Path dataRoot) throws IOException {
     StageConfig.Data data = config.data();

@@ -5,6 +5,9 @@ import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
 import dev.emergent.trainer.data.BadInputException;
+import dev.emergent.trainer.data.PreferenceBatches;
+import dev.emergent.trainer.data.SftBatches;
+import dev.emergent.trainer.generate.ExactMatch;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -49,18 +53,17 @@ public final class StageRunner {
   }
 
   public Outcome run() throws IOException {
-    if (config.type() != StageType.Pretrain) {
+    if (config.type() == StageType.PPO) {
       throw new BadInputException(
-          "stage type " + config.type() + " is not supported by this trainer yet (Pretrain is)");
+          "stage type PPO is not supported by this trainer yet (Pretrain, SFT and RewardModel are)");
     }
     ModelShape shape = ModelShape.of(config.model());
-    Gpt gpt = new Gpt(shape, DataType.FLOAT);
+    Gpt gpt = new Gpt(shape, DataType.FLOAT, config.type() == StageType.RewardModel);
     StageConfig.Optimizer opt = config.optimizer();
     AdamW optimizer =
         new AdamW(gpt.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());
     Manifest.TrainingState state = start(gpt, optimizer);
-    Training training =
-        new Training(config, gpt, optimizer, StageData.pretraining(config, dataRoot));
+    StageLoop training = loop(gpt, optimizer);
     log.printf(
         "%s/%s: %s, %,d parameters, %d steps of %d sequences × %d tokens%n",
         config.run(),
@@ -78,19 +81,21 @@ public final class StageRunner {
     Throughput throughput = new Throughput();
     double flopsPerToken = shape.trainingFlopsPerToken(config.model().contextLength());
     for (long step = state.nextStep(); step < config.steps(); step++) {
-      Training.StepResult result = training.step(step);
+      StageLoop.StepResult result = training.step(step);
       tokensSeen += result.tokens();
       double tokensPerSecond = throughput.record(result.tokens());
       long done = step + 1;
       boolean last = done == config.steps();
       metrics.put("loss", result.loss());
-      metrics.put("tokenAccuracy", result.accuracy());
+      metrics.put(
+          config.type() == StageType.RewardModel ? "pairAccuracy" : "tokenAccuracy",
+          result.accuracy());
       metrics.put("learningRate", result.learningRate());
       metrics.put("gradNorm", result.gradNorm());
       metrics.put("tokensPerSecond", tokensPerSecond);
       metrics.put("mfu", tokensPerSecond * flopsPerToken / peakFlops);
       if (done % config.evalEverySteps() == 0 || last) {
-        metrics.put("evalLoss", training.evaluate());
+        metrics.putAll(training.evaluate());
       }
       if (done % config.checkpoint().everySteps() == 0 || last) {
         checkpoint =
@@ -127,6 +132,29 @@ public final class StageRunner {
     return new Outcome(ExitCode.SUCCEEDED, config.steps(), checkpoint, metrics, null);
   }
 
+  private StageLoop loop(Gpt gpt, AdamW optimizer) throws IOException {
+    int time = config.model().contextLength();
+    return switch (config.type()) {
+      case Pretrain ->
+          new Training(config, gpt, optimizer, StageData.pretraining(config, dataRoot));
+      case SFT ->
+          new Training(
+              config,
+              gpt,
+              optimizer,
+              new SftBatches(StageData.demonstrations(config, dataRoot), config.seed(), time),
+              new ExactMatch(StageData.questions(config, dataRoot), config.seed()));
+      case RewardModel ->
+          new RewardTraining(
+              config,
+              gpt,
+              optimizer,
+              new PreferenceBatches(StageData.preferences(config, dataRoot), config.seed(), time),
+              StageData.demonstrations(config, dataRoot));
+      case PPO -> throw new IllegalStateException("PPO is refused before its model is built");
+    };
+  }
+
   /** Restores the stage's latest checkpoint, or loads its input, or initialises from the seed. */
   private Manifest.TrainingState start(Gpt gpt, AdamW optimizer) throws IOException {
     Optional<CheckpointStore.Loaded> latest = store.latest(config);
@@ -137,11 +165,14 @@ public final class StageRunner {
           "resuming from %s at step %d%n", relative(latest.get().folder()), state.nextStep());
       return state;
     }
+    gpt.parameters().initialize(config.seed());
     if (config.inputs().init() != null) {
-      CheckpointStore.load(store.open(config.inputs().init()), gpt.parameters(), null);
-      log.printf("starting from %s%n", config.inputs().init());
-    } else {
-      gpt.parameters().initialize(config.seed());
+      List<String> fresh =
+          CheckpointStore.loadWeights(store.open(config.inputs().init()), gpt.parameters());
+      log.printf(
+          "starting from %s%s%n",
+          config.inputs().init(),
+          fresh.isEmpty() ? "" : " (newly initialised: " + String.join(", ", fresh) + ")");
     }
     return new Manifest.TrainingState(0, 0);
   }

@@ -1,41 +1,49 @@
 package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
-import dev.emergent.trainer.data.PretrainingBatches;
+import dev.emergent.trainer.data.StepBatches;
+import dev.emergent.trainer.generate.ExactMatch;
 import dev.emergent.trainer.model.Batch;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.optim.GradientClipping;
 import dev.emergent.trainer.optim.LearningRateSchedule;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One optimizer step at a time: the micro-batches of the step, their gradients summed, clipped, and
- * an AdamW update at the scheduled learning rate.
+ * Token-level training (Pretrain, SFT): the micro-batches of a step, their gradients summed,
+ * clipped, and an AdamW update at the scheduled learning rate.
  */
-public final class Training {
+public final class Training implements StageLoop {
   /** Held-out batches per evaluation. */
   static final int EVAL_BATCHES = 4;
 
   private final StageConfig config;
   private final Gpt gpt;
   private final AdamW optimizer;
-  private final PretrainingBatches data;
+  private final StepBatches data;
   private final LearningRateSchedule schedule;
+  private final ExactMatch exactMatch;
 
-  /** What one step did. */
-  public record StepResult(
-      long step, double loss, double accuracy, double learningRate, double gradNorm, long tokens) {}
+  public Training(StageConfig config, Gpt gpt, AdamW optimizer, StepBatches data) {
+    this(config, gpt, optimizer, data, null);
+  }
 
-  public Training(StageConfig config, Gpt gpt, AdamW optimizer, PretrainingBatches data) {
+  /** With {@code exactMatch}, evaluations also report the exact match of greedy completions. */
+  public Training(
+      StageConfig config, Gpt gpt, AdamW optimizer, StepBatches data, ExactMatch exactMatch) {
     this.config = config;
     this.gpt = gpt;
     this.optimizer = optimizer;
     this.data = data;
     this.schedule = new LearningRateSchedule(config.optimizer(), config.steps());
+    this.exactMatch = exactMatch;
   }
 
+  @Override
   public StepResult step(long step) {
     List<Batch> micro = new ArrayList<>();
     for (int m = 0; m < config.gradientAccumulation(); m++) {
@@ -65,8 +73,18 @@ public final class Training {
     return new StepResult(step, loss, correct / normalizer, learningRate, gradNorm, tokens);
   }
 
+  @Override
+  public Map<String, Double> evaluate() {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("evalLoss", evalLoss());
+    if (exactMatch != null) {
+      metrics.put("exactMatch", exactMatch.of(gpt));
+    }
+    return metrics;
+  }
+
   /** Mean loss on the held-out batches. */
-  public double evaluate() {
+  public double evalLoss() {
     double total = 0;
     for (int i = 0; i < EVAL_BATCHES; i++) {
       Batch batch = data.heldOut(i, 0, config.microBatchSize());

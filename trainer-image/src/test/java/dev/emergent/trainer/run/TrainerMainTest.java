@@ -87,11 +87,11 @@ class TrainerMainTest {
 
   @Test
   void stageTypesNotBuiltYetAreRefused() throws IOException {
-    StageConfig sft = StageConfigs.tiny("test", "sft", StageType.SFT, StageConfig.Inputs.NONE);
+    StageConfig sft = StageConfigs.tiny("test", "ppo", StageType.PPO, StageConfig.Inputs.NONE);
 
     assertThat(run(env(sft))).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(summary().get("message").asText())
-        .contains("SFT is not supported by this trainer yet");
+        .contains("PPO is not supported by this trainer yet");
   }
 
   @Test

@@ -60,11 +60,11 @@ class TrainingTest {
         new PretrainingBatches(new ArithmeticCorpus(new ArithmeticTask(2, 1234, 0.1)), 1234, 64);
     Training training = training(config, data);
 
-    double before = training.evaluate();
+    double before = training.evalLoss();
     for (int step = 0; step < config.steps(); step++) {
       training.step(step);
     }
-    double after = training.evaluate();
+    double after = training.evalLoss();
 
     assertThat(before).isGreaterThan(5.0);
     assertThat(after).isLessThan(1.7);

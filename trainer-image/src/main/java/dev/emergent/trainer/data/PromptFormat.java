@@ -1,0 +1,42 @@
+package dev.emergent.trainer.data;
+
+import dev.emergent.plan.Tokens;
+import java.util.Arrays;
+
+/** Prompted sequences: BEGIN PROMPT prompt-bytes RESPONSE completion-bytes END. */
+public final class PromptFormat {
+  private PromptFormat() {}
+
+  /** The tokens a model sees before it answers. */
+  public static int[] prompt(String prompt) {
+    int[] text = ByteTokenizer.encode(prompt);
+    int[] ids = new int[text.length + 3];
+    ids[0] = Tokens.BEGIN;
+    ids[1] = Tokens.PROMPT;
+    System.arraycopy(text, 0, ids, 2, text.length);
+    ids[ids.length - 1] = Tokens.RESPONSE;
+    return ids;
+  }
+
+  /** Prompt, completion and END. */
+  public static int[] withCompletion(String prompt, String completion) {
+    int[] head = prompt(prompt);
+    int[] tail = ByteTokenizer.encode(completion);
+    int[] ids = Arrays.copyOf(head, head.length + tail.length + 1);
+    System.arraycopy(tail, 0, ids, head.length, tail.length);
+    ids[ids.length - 1] = Tokens.END;
+    return ids;
+  }
+
+  /**
+   * Fits a sequence into {@code length} tokens: padded with PADDING, or cut from the left so that
+   * the completion and its END survive.
+   */
+  public static int[] fit(int[] ids, int length) {
+    int[] fitted = new int[length];
+    Arrays.fill(fitted, Tokens.PADDING);
+    int keep = Math.min(ids.length, length);
+    System.arraycopy(ids, ids.length - keep, fitted, 0, keep);
+    return fitted;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.emergent.trainer.data;
+
+import dev.emergent.trainer.model.Batch;
+
+/**
+ * Batches of a token-level training stage. Row r of step s depends only on (seed, s, r), so a rank
+ * that owns rows [first, first + count) of the global batch produces exactly those rows.
+ */
+public interface StepBatches {
+  /** Rows [first, first + count) of the training batch of {@code step}. */
+  Batch train(long step, int first, int count);
+
+  /** Rows of held-out evaluation batch {@code index}; the same for every call. */
+  Batch heldOut(int index, int first, int count);
+}

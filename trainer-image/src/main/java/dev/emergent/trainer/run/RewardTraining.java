@@ -1,0 +1,158 @@
+package dev.emergent.trainer.run;
+
+import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.data.PostTrainingData;
+import dev.emergent.trainer.data.PreferenceBatches;
+import dev.emergent.trainer.data.PromptFormat;
+import dev.emergent.trainer.data.Seeds;
+import dev.emergent.trainer.model.Gpt;
+import dev.emergent.trainer.optim.AdamW;
+import dev.emergent.trainer.optim.GradientClipping;
+import dev.emergent.trainer.optim.LearningRateSchedule;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Reward model training: a scalar head on the trunk read at each completion's END, and the pairwise
+ * Bradley–Terry loss −log σ(r_chosen − r_rejected) (InstructGPT).
+ */
+public final class RewardTraining implements StageLoop {
+  static final int EVAL_PAIRS = 128;
+  static final int OFFSET_DEMONSTRATIONS = 64;
+
+  private final StageConfig config;
+  private final Gpt gpt;
+  private final AdamW optimizer;
+  private final PreferenceBatches pairs;
+  private final PostTrainingData.Demonstrations demonstrations;
+  private final LearningRateSchedule schedule;
+
+  /** Rewards of a batch of pairs, and how many chose right. */
+  private record Scores(double[] chosen, double[] rejected) {}
+
+  public RewardTraining(
+      StageConfig config,
+      Gpt gpt,
+      AdamW optimizer,
+      PreferenceBatches pairs,
+      PostTrainingData.Demonstrations demonstrations) {
+    this.config = config;
+    this.gpt = gpt;
+    this.optimizer = optimizer;
+    this.pairs = pairs;
+    this.demonstrations = demonstrations;
+    this.schedule = new LearningRateSchedule(config.optimizer(), config.steps());
+  }
+
+  @Override
+  public StepResult step(long step) {
+    gpt.parameters().zeroGrads();
+    double loss = 0;
+    int right = 0;
+    long tokens = 0;
+    for (int m = 0; m < config.gradientAccumulation(); m++) {
+      PreferenceBatches.Pairs batch =
+          pairs.train(step, m * config.microBatchSize(), config.microBatchSize());
+      Scores scores = forward(batch);
+      INDArray ds = Nd4j.create(gpt.parameters().dataType(), batch.ids().length, 1);
+      for (int p = 0; p < batch.pairs(); p++) {
+        double margin = scores.chosen()[p] - scores.rejected()[p];
+        loss += softplus(-margin) / config.batchSize();
+        right += margin > 0 ? 1 : 0;
+        double g = -sigmoid(-margin) / config.batchSize();
+        ds.putScalar(batch.last()[2 * p], 0, g);
+        ds.putScalar(batch.last()[2 * p + 1], 0, -g);
+      }
+      gpt.backwardHidden(gpt.scalarHead().backward(ds));
+      tokens += batch.ids().length;
+    }
+    if (!Double.isFinite(loss)) {
+      throw new LossDivergedException(step, loss);
+    }
+    double gradNorm =
+        GradientClipping.clip(gpt.parameters().grads(), config.optimizer().gradClipNorm());
+    double learningRate = schedule.at(step);
+    optimizer.step(learningRate);
+    return new StepResult(
+        step, loss, (double) right / config.batchSize(), learningRate, gradNorm, tokens);
+  }
+
+  /**
+   * Held-out loss, pairwise accuracy, margin and mean rewards, and the reward offset: minus the
+   * mean reward of held-out demonstrations, which PPO adds so that SFT-like answers score 0.
+   */
+  @Override
+  public Map<String, Double> evaluate() {
+    double loss = 0;
+    int right = 0;
+    double margin = 0;
+    double chosen = 0;
+    double rejected = 0;
+    int evaluated = 0;
+    for (int first = 0; first < EVAL_PAIRS; first += config.microBatchSize()) {
+      int count = Math.min(config.microBatchSize(), EVAL_PAIRS - first);
+      Scores scores = forward(pairs.heldOut(0, first, count));
+      for (int p = 0; p < count; p++) {
+        double m = scores.chosen()[p] - scores.rejected()[p];
+        loss += softplus(-m);
+        right += m > 0 ? 1 : 0;
+        margin += m;
+        chosen += scores.chosen()[p];
+        rejected += scores.rejected()[p];
+        evaluated++;
+      }
+    }
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("evalLoss", loss / evaluated);
+    metrics.put("rewardAccuracy", (double) right / evaluated);
+    metrics.put("rewardMargin", margin / evaluated);
+    metrics.put("chosenReward", chosen / evaluated);
+    metrics.put("rejectedReward", rejected / evaluated);
+    metrics.put("rewardOffset", -meanDemonstrationReward());
+    return metrics;
+  }
+
+  private double meanDemonstrationReward() {
+    int time = gpt.shape().contextLength();
+    int[] ids = new int[OFFSET_DEMONSTRATIONS * time];
+    int[] last = new int[OFFSET_DEMONSTRATIONS];
+    for (int i = 0; i < OFFSET_DEMONSTRATIONS; i++) {
+      PostTrainingData.Demonstration d =
+          demonstrations.demonstration(
+              new SplittableRandom(Seeds.mix(config.seed(), -11, i)), true);
+      int[] sequence = PromptFormat.withCompletion(d.prompt(), d.completion());
+      System.arraycopy(PromptFormat.fit(sequence, time), 0, ids, i * time, time);
+      last[i] = i * time + Math.min(sequence.length, time) - 1;
+    }
+    INDArray scores = gpt.scalarHead().forward(gpt.hidden(ids, OFFSET_DEMONSTRATIONS, time));
+    double sum = 0;
+    for (int index : last) {
+      sum += scores.getDouble(index, 0);
+    }
+    return sum / OFFSET_DEMONSTRATIONS;
+  }
+
+  private Scores forward(PreferenceBatches.Pairs batch) {
+    INDArray scores =
+        gpt.scalarHead().forward(gpt.hidden(batch.ids(), 2 * batch.pairs(), batch.time()));
+    double[] chosen = new double[batch.pairs()];
+    double[] rejected = new double[batch.pairs()];
+    for (int p = 0; p < batch.pairs(); p++) {
+      chosen[p] = scores.getDouble(batch.last()[2 * p], 0);
+      rejected[p] = scores.getDouble(batch.last()[2 * p + 1], 0);
+    }
+    return new Scores(chosen, rejected);
+  }
+
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  /** log(1 + e^x) without overflow. */
+  private static double softplus(double x) {
+    return x > 30 ? x : Math.log1p(Math.exp(x));
+  }
+}
