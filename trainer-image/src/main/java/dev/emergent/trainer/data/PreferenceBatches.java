@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Reward-model batches: pair p becomes rows 2p (chosen) and 2p+1 (rejected), each BEGIN PROMPT
- * prompt RESPONSE completion END, padded; the reward is read at each row's END.
+ * prompt RESPONSE completion END, padded; the reward is read at each row's last completion token.
  */
 public final class PreferenceBatches {
   private static final long EVAL_STREAM = -1;
@@ -44,6 +44,6 @@ public final class PreferenceBatches {
   private void put(int[] ids, int[] last, int row, int[] sequence) {
     int[] fitted = PromptFormat.fit(sequence, time);
     System.arraycopy(fitted, 0, ids, row * time, time);
-    last[row] = row * time + Math.min(sequence.length, time) - 1;
+    last[row] = row * time + PromptFormat.scorePosition(sequence, time);
   }
 }

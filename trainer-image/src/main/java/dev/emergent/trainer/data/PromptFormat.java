@@ -29,6 +29,17 @@ public final class PromptFormat {
   }
 
   /**
+   * Where a reward is read in a sequence of {@code length} tokens fitted into {@code time}: the
+   * last completion token, whose hidden state SFT trained to predict END after a complete answer,
+   * or the last token when the sequence has no END.
+   */
+  public static int scorePosition(int[] sequence, int time) {
+    int length = Math.min(sequence.length, time);
+    boolean ended = sequence.length <= time && sequence[sequence.length - 1] == Tokens.END;
+    return ended && length >= 2 ? length - 2 : length - 1;
+  }
+
+  /**
    * Fits a sequence into {@code length} tokens: padded with PADDING, or cut from the left so that
    * the completion and its END survive.
    */

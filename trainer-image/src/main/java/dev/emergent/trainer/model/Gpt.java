@@ -101,6 +101,15 @@ public final class Gpt {
     return loss.forward(logits, batch.targets(), batch.weights(), normalizer);
   }
 
+  /**
+   * Loss of the logits of the last {@link #logits} call against targets with per-position weights;
+   * negative weights turn it into a policy-gradient surrogate whose gradient with respect to log
+   * p[target] is −weight/normalizer. {@link #backward} then follows.
+   */
+  public double loss(int[] targets, double[] weights, double normalizer) {
+    return loss.forward(logits, targets, weights, normalizer);
+  }
+
   /** Weighted positions of the last forward whose argmax was the target. */
   public long correct() {
     return loss.correct();

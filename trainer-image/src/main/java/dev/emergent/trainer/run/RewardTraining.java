@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Reward model training: a scalar head on the trunk read at each completion's END, and the pairwise
- * Bradley–Terry loss −log σ(r_chosen − r_rejected) (InstructGPT).
+ * Reward model training: a scalar head on the trunk read at each completion's last token, and the
+ * pairwise Bradley–Terry loss −log σ(r_chosen − r_rejected) (InstructGPT).
  */
 public final class RewardTraining implements StageLoop {
   static final int EVAL_PAIRS = 128;
@@ -45,6 +45,11 @@ public final class RewardTraining implements StageLoop {
     this.pairs = pairs;
     this.demonstrations = demonstrations;
     this.schedule = new LearningRateSchedule(config.optimizer(), config.steps());
+  }
+
+  @Override
+  public String accuracyMetric() {
+    return "pairAccuracy";
   }
 
   @Override
@@ -125,7 +130,7 @@ public final class RewardTraining implements StageLoop {
               new SplittableRandom(Seeds.mix(config.seed(), -11, i)), true);
       int[] sequence = PromptFormat.withCompletion(d.prompt(), d.completion());
       System.arraycopy(PromptFormat.fit(sequence, time), 0, ids, i * time, time);
-      last[i] = i * time + Math.min(sequence.length, time) - 1;
+      last[i] = i * time + PromptFormat.scorePosition(sequence, time);
     }
     INDArray scores = gpt.scalarHead().forward(gpt.hidden(ids, OFFSET_DEMONSTRATIONS, time));
     double sum = 0;

@@ -39,6 +39,16 @@ final class StageData {
         dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
   }
 
+  /** PPO prompts: built-in (with answers), or {"prompt"} records. */
+  static PostTrainingData.Questions prompts(StageConfig config, Path dataRoot) throws IOException {
+    StageConfig.Data data = config.data();
+    if ("arithmetic".equals(data.builtin())) {
+      return arithmetic(config);
+    }
+    return JsonlPostTraining.prompts(
+        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
+  }
+
   /** Preference pairs: built-in, or {"prompt","chosen","rejected"} records. */
   static PostTrainingData.Preferences preferences(StageConfig config, Path dataRoot)
       throws IOException {

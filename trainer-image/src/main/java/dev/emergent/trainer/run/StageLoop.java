@@ -12,4 +12,14 @@ public interface StageLoop {
 
   /** Held-out metrics, e.g. evalLoss, exactMatch, rewardAccuracy. */
   Map<String, Double> evaluate();
+
+  /** Metrics of the last step beyond loss and accuracy (PPO's rollout statistics). */
+  default Map<String, Double> stepMetrics() {
+    return Map.of();
+  }
+
+  /** Name under which {@link StepResult#accuracy()} is reported. */
+  default String accuracyMetric() {
+    return "tokenAccuracy";
+  }
 }

@@ -4,7 +4,6 @@ import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
-import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.SftBatches;
 import dev.emergent.trainer.generate.ExactMatch;
@@ -53,10 +52,6 @@ public final class StageRunner {
   }
 
   public Outcome run() throws IOException {
-    if (config.type() == StageType.PPO) {
-      throw new BadInputException(
-          "stage type PPO is not supported by this trainer yet (Pretrain, SFT and RewardModel are)");
-    }
     ModelShape shape = ModelShape.of(config.model());
     Gpt gpt = new Gpt(shape, DataType.FLOAT, config.type() == StageType.RewardModel);
     StageConfig.Optimizer opt = config.optimizer();
@@ -87,9 +82,8 @@ public final class StageRunner {
       long done = step + 1;
       boolean last = done == config.steps();
       metrics.put("loss", result.loss());
-      metrics.put(
-          config.type() == StageType.RewardModel ? "pairAccuracy" : "tokenAccuracy",
-          result.accuracy());
+      metrics.put(training.accuracyMetric(), result.accuracy());
+      metrics.putAll(training.stepMetrics());
       metrics.put("learningRate", result.learningRate());
       metrics.put("gradNorm", result.gradNorm());
       metrics.put("tokensPerSecond", tokensPerSecond);
@@ -151,7 +145,14 @@ public final class StageRunner {
               optimizer,
               new PreferenceBatches(StageData.preferences(config, dataRoot), config.seed(), time),
               StageData.demonstrations(config, dataRoot));
-      case PPO -> throw new IllegalStateException("PPO is refused before its model is built");
+      case PPO ->
+          new PpoTraining(
+              config,
+              gpt,
+              optimizer,
+              store,
+              StageData.prompts(config, dataRoot),
+              new ExactMatch(StageData.prompts(config, dataRoot), config.seed()));
     };
   }
 
@@ -166,13 +167,13 @@ public final class StageRunner {
       return state;
     }
     gpt.parameters().initialize(config.seed());
-    if (config.inputs().init() != null) {
-      List<String> fresh =
-          CheckpointStore.loadWeights(store.open(config.inputs().init()), gpt.parameters());
+    String input =
+        config.type() == StageType.PPO ? config.inputs().policy() : config.inputs().init();
+    if (input != null) {
+      List<String> fresh = CheckpointStore.loadWeights(store.open(input), gpt.parameters());
       log.printf(
           "starting from %s%s%n",
-          config.inputs().init(),
-          fresh.isEmpty() ? "" : " (newly initialised: " + String.join(", ", fresh) + ")");
+          input, fresh.isEmpty() ? "" : " (newly initialised: " + String.join(", ", fresh) + ")");
     }
     return new Manifest.TrainingState(0, 0);
   }

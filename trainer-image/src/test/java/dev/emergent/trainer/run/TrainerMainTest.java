@@ -86,12 +86,12 @@ class TrainerMainTest {
   }
 
   @Test
-  void stageTypesNotBuiltYetAreRefused() throws IOException {
+  void aPpoStageWithoutItsInputsIsBadInput() throws IOException {
     StageConfig sft = StageConfigs.tiny("test", "ppo", StageType.PPO, StageConfig.Inputs.NONE);
 
     assertThat(run(env(sft))).isEqualTo(ExitCode.BAD_INPUT);
     assertThat(summary().get("message").asText())
-        .contains("PPO is not supported by this trainer yet");
+        .contains("needs PPO settings, a policy and a reward checkpoint");
   }
 
   @Test
