@@ -37,6 +37,11 @@ public final class Rendezvous {
     }
   }
 
+  /** A world of one rank: no peers to connect. */
+  public static Peers alone() {
+    return new Peers(0, 1, new Channel[1]);
+  }
+
   public static Peers connect(
       int rank,
       int worldSize,

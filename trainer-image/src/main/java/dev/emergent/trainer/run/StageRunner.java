@@ -1,12 +1,15 @@
 package dev.emergent.trainer.run;
 
 import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.SftBatches;
 import dev.emergent.trainer.generate.ExactMatch;
+import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
@@ -31,6 +34,8 @@ public final class StageRunner {
   private final double peakFlops;
   private final Consumer<Progress> progress;
   private final PrintStream log;
+  private final int rank;
+  private final DataParallel dataParallel;
 
   /** How the stage ended, for the termination summary. */
   public record Outcome(
@@ -43,6 +48,24 @@ public final class StageRunner {
       double peakFlops,
       Consumer<Progress> progress,
       PrintStream log) {
+    this(config, store, dataRoot, peakFlops, progress, log, 0, DataParallel.single());
+  }
+
+  /**
+   * A runner for one rank of a data-parallel gang: every rank trains, rank 0 alone writes
+   * checkpoints (the replicas are identical).
+   */
+  public StageRunner(
+      StageConfig config,
+      CheckpointStore store,
+      Path dataRoot,
+      double peakFlops,
+      Consumer<Progress> progress,
+      PrintStream log,
+      int rank,
+      DataParallel dataParallel) {
+    this.rank = rank;
+    this.dataParallel = dataParallel;
     this.config = config;
     this.store = store;
     this.dataRoot = dataRoot;
@@ -93,13 +116,15 @@ public final class StageRunner {
       }
       if (done % config.checkpoint().everySteps() == 0 || last) {
         checkpoint =
-            store.save(
-                config,
-                done,
-                gpt.parameters(),
-                optimizer,
-                new Manifest.TrainingState(done, tokensSeen),
-                Map.copyOf(metrics));
+            rank != 0
+                ? CheckpointPaths.step(config.run(), config.stage(), done)
+                : store.save(
+                    config,
+                    done,
+                    gpt.parameters(),
+                    optimizer,
+                    new Manifest.TrainingState(done, tokensSeen),
+                    Map.copyOf(metrics));
       }
       progress.accept(
           progress("Running", done, metrics, checkpoint, throughput.eta(config.steps() - done)));
@@ -127,17 +152,25 @@ public final class StageRunner {
   }
 
   private StageLoop loop(Gpt gpt, AdamW optimizer) throws IOException {
+    boolean tokenLevel = config.type() == StageType.Pretrain || config.type() == StageType.SFT;
+    if (dataParallel.size() > 1 && !tokenLevel) {
+      throw new BadInputException(
+          config.type()
+              + " stages run on one rank for now; data parallelism covers Pretrain and SFT");
+    }
     int time = config.model().contextLength();
     return switch (config.type()) {
       case Pretrain ->
-          new Training(config, gpt, optimizer, StageData.pretraining(config, dataRoot));
+          new Training(
+              config, gpt, optimizer, StageData.pretraining(config, dataRoot), null, dataParallel);
       case SFT ->
           new Training(
               config,
               gpt,
               optimizer,
               new SftBatches(StageData.demonstrations(config, dataRoot), config.seed(), time),
-              new ExactMatch(StageData.questions(config, dataRoot), config.seed()));
+              new ExactMatch(StageData.questions(config, dataRoot), config.seed()),
+              dataParallel);
       case RewardModel ->
           new RewardTraining(
               config,

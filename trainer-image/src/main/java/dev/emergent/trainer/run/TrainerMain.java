@@ -2,11 +2,17 @@ package dev.emergent.trainer.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.emergent.plan.LaunchEnvironment;
+import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.data.BadInputException;
+import dev.emergent.trainer.mesh.DataParallel;
+import dev.emergent.trainer.mesh.MeshGroups;
+import dev.emergent.trainer.mesh.PeerLostException;
+import dev.emergent.trainer.mesh.ProcessGroup;
+import dev.emergent.trainer.mesh.Rendezvous;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +33,9 @@ import org.bytedeco.openblas.global.openblas;
  */
 public final class TrainerMain {
   static final int DEFAULT_PROGRESS_PORT = 8080;
+
+  /** Seconds a rank waits for a peer (rendezvous, every collective) before it gives up. */
+  public static final String PEER_TIMEOUT = "EMERGENT_PEER_TIMEOUT_SECONDS";
 
   private TrainerMain() {}
 
@@ -41,6 +51,8 @@ public final class TrainerMain {
       outcome = train(env, out);
     } catch (BadInputException | CheckpointException e) {
       outcome = failed(ExitCode.BAD_INPUT, e.getMessage());
+    } catch (PeerLostException e) {
+      outcome = failed(ExitCode.PEER_LOST, e.getMessage());
     } catch (LossDivergedException e) {
       outcome =
           new StageRunner.Outcome(ExitCode.LOSS_DIVERGED, e.step(), null, Map.of(), e.getMessage());
@@ -64,14 +76,7 @@ public final class TrainerMain {
                 || env.containsKey(LaunchEnvironment.JOB_COMPLETION_INDEX)
             ? LaunchEnvironment.rank(env, 0)
             : 0;
-    if (worldSize != 1 || rank != 0) {
-      throw new BadInputException(
-          "this trainer runs one rank (world size 1); got rank "
-              + rank
-              + " of "
-              + worldSize
-              + ": sharding over a mesh is not built yet");
-    }
+    checkMesh(config, worldSize, rank);
     int threads =
         Integer.parseInt(
             env.getOrDefault(
@@ -99,12 +104,24 @@ public final class TrainerMain {
         Integer.parseInt(
             env.getOrDefault(
                 LaunchEnvironment.PROGRESS_PORT, Integer.toString(DEFAULT_PROGRESS_PORT)));
-    try (ProgressServer server = new ProgressServer(port, current)) {
+    try (Rendezvous.Peers peers = rendezvous(env, rank, worldSize, out);
+        ProgressServer server = rank == 0 ? new ProgressServer(port, current) : null) {
+      DataParallel dataParallel =
+          worldSize == 1
+              ? DataParallel.single()
+              : DataParallel.over(
+                  new ProcessGroup(
+                      MeshGroups.along(config.mesh(), ResolvedMesh.DATA, rank), peers));
       out.printf(
-          "rank 0 of 1, mesh %s, %d compute threads, progress on port %d%n",
-          config.mesh(), threads, server.port());
+          "rank %d of %d at %s, mesh %s, %d compute threads%s%n",
+          rank,
+          worldSize,
+          config.mesh().coordinates(rank),
+          config.mesh(),
+          threads,
+          server != null ? ", progress on port " + server.port() : "");
       double peak = PeakFlops.measure();
-      ProgressFile file = new ProgressFile(progressFile);
+      ProgressFile file = rank == 0 ? new ProgressFile(progressFile) : null;
       return new StageRunner(
               config,
               store,
@@ -112,11 +129,67 @@ public final class TrainerMain {
               peak,
               p -> {
                 current.set(p);
-                file.write(p);
+                if (file != null) {
+                  file.write(p);
+                }
               },
-              out)
+              out,
+              rank,
+              dataParallel)
           .run();
     }
+  }
+
+  /** Sharding over the model axis is not built yet; the data axis is. */
+  private static void checkMesh(StageConfig config, int worldSize, int rank) {
+    if (worldSize != config.mesh().deviceCount()) {
+      throw new BadInputException(
+          "EMERGENT_WORLD_SIZE is "
+              + worldSize
+              + " but the stage's mesh "
+              + config.mesh()
+              + " has "
+              + config.mesh().deviceCount()
+              + " devices");
+    }
+    if (rank < 0 || rank >= worldSize) {
+      throw new BadInputException("rank " + rank + " outside 0.." + (worldSize - 1));
+    }
+    if (config.mesh().size(ResolvedMesh.MODEL) > 1) {
+      throw new BadInputException(
+          "mesh axis 'model' of size "
+              + config.mesh().size(ResolvedMesh.MODEL)
+              + ": tensor parallelism is not built yet (the data axis is)");
+    }
+  }
+
+  /** Connects to the other ranks; a world of one needs nobody. */
+  private static Rendezvous.Peers rendezvous(
+      Map<String, String> env, int rank, int worldSize, PrintStream out) throws IOException {
+    if (worldSize == 1) {
+      return Rendezvous.alone();
+    }
+    String coordinator = env.get(LaunchEnvironment.COORDINATOR);
+    String token = env.get(LaunchEnvironment.RUN_TOKEN);
+    if (coordinator == null || token == null || !coordinator.contains(":")) {
+      throw new BadInputException(
+          "a world of "
+              + worldSize
+              + " ranks needs "
+              + LaunchEnvironment.COORDINATOR
+              + " (host:port) and "
+              + LaunchEnvironment.RUN_TOKEN);
+    }
+    int colon = coordinator.lastIndexOf(':');
+    Duration timeout = Duration.ofSeconds(Long.parseLong(env.getOrDefault(PEER_TIMEOUT, "60")));
+    return Rendezvous.connect(
+        rank,
+        worldSize,
+        coordinator.substring(0, colon),
+        Integer.parseInt(coordinator.substring(colon + 1)),
+        token,
+        timeout,
+        out);
   }
 
   private static StageConfig readConfig(Map<String, String> env) throws IOException {

@@ -3,6 +3,7 @@ package dev.emergent.trainer.run;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.data.StepBatches;
 import dev.emergent.trainer.generate.ExactMatch;
+import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Batch;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
@@ -27,29 +28,44 @@ public final class Training implements StageLoop {
   private final StepBatches data;
   private final LearningRateSchedule schedule;
   private final ExactMatch exactMatch;
+  private final DataParallel dataParallel;
 
   public Training(StageConfig config, Gpt gpt, AdamW optimizer, StepBatches data) {
-    this(config, gpt, optimizer, data, null);
+    this(config, gpt, optimizer, data, null, DataParallel.single());
   }
 
   /** With {@code exactMatch}, evaluations also report the exact match of greedy completions. */
   public Training(
-      StageConfig config, Gpt gpt, AdamW optimizer, StepBatches data, ExactMatch exactMatch) {
+      StageConfig config,
+      Gpt gpt,
+      AdamW optimizer,
+      StepBatches data,
+      ExactMatch exactMatch,
+      DataParallel dataParallel) {
     this.config = config;
     this.gpt = gpt;
     this.optimizer = optimizer;
     this.data = data;
     this.schedule = new LearningRateSchedule(config.optimizer(), config.steps());
     this.exactMatch = exactMatch;
+    this.dataParallel = dataParallel;
   }
 
+  /**
+   * One step over this rank's rows of the global batch: rows [index·B/d, (index+1)·B/d) of the
+   * step, in micro-batches, normalised by the weight of the whole global batch, so that the
+   * all-reduced gradient equals the gradient of the global batch on one process.
+   */
   @Override
   public StepResult step(long step) {
+    int perRank = config.batchSize() / dataParallel.size();
+    int firstRow = dataParallel.index() * perRank;
     List<Batch> micro = new ArrayList<>();
     for (int m = 0; m < config.gradientAccumulation(); m++) {
-      micro.add(data.train(step, m * config.microBatchSize(), config.microBatchSize()));
+      micro.add(data.train(step, firstRow + m * config.microBatchSize(), config.microBatchSize()));
     }
-    double normalizer = micro.stream().mapToDouble(Batch::weightSum).sum();
+    double localWeight = micro.stream().mapToDouble(Batch::weightSum).sum();
+    double normalizer = dataParallel.sum(localWeight)[0];
     gpt.parameters().zeroGrads();
     double loss = 0;
     long correct = 0;
@@ -60,9 +76,11 @@ public final class Training implements StageLoop {
       tokens += (long) batch.size() * batch.time();
       gpt.backward();
     }
-    if (!Double.isFinite(loss)) {
-      throw new LossDivergedException(step, loss);
+    double[] totals = dataParallel.sum(loss, correct, tokens);
+    if (!Double.isFinite(totals[0])) {
+      throw new LossDivergedException(step, totals[0]);
     }
+    dataParallel.allReduceGradients(gpt.parameters());
     double gradNorm =
         GradientClipping.clip(gpt.parameters().grads(), config.optimizer().gradClipNorm());
     if (!Double.isFinite(gradNorm)) {
@@ -70,7 +88,8 @@ public final class Training implements StageLoop {
     }
     double learningRate = schedule.at(step);
     optimizer.step(learningRate);
-    return new StepResult(step, loss, correct / normalizer, learningRate, gradNorm, tokens);
+    return new StepResult(
+        step, totals[0], totals[1] / normalizer, learningRate, gradNorm, (long) totals[2]);
   }
 
   @Override

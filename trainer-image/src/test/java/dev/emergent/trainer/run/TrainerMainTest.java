@@ -76,13 +76,15 @@ class TrainerMainTest {
   }
 
   @Test
-  void moreThanOneRankIsRefusedUntilTheMeshIsBuilt() throws IOException {
+  void aWorldSizeThatIsNotTheMeshsIsBadInput() throws IOException {
     Map<String, String> env = env(TINY);
     env.put(LaunchEnvironment.WORLD_SIZE, "2");
     env.put(LaunchEnvironment.RANK, "1");
 
     assertThat(run(env)).isEqualTo(ExitCode.BAD_INPUT);
-    assertThat(summary().get("message").asText()).contains("sharding over a mesh is not built yet");
+    assertThat(summary().get("message").asText())
+        .isEqualTo(
+            "EMERGENT_WORLD_SIZE is 2 but the stage's mesh data=1 (1 pod × 1 cpu) has 1 devices");
   }
 
   @Test
