@@ -9,6 +9,7 @@ import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
 import dev.emergent.trainer.generate.ExactMatch;
 import dev.emergent.trainer.generate.Generator;
+import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.optim.GradientClipping;
@@ -47,6 +48,7 @@ public final class PpoTraining implements StageLoop {
   private final ExactMatch exactMatch;
   private final LearningRateSchedule schedule;
   private final int time;
+  private final DataParallel dataParallel;
   private double klCoef;
   private final Map<String, Double> lastRollout = new LinkedHashMap<>();
 
@@ -74,8 +76,10 @@ public final class PpoTraining implements StageLoop {
       AdamW policyOptimizer,
       CheckpointStore store,
       PostTrainingData.Questions prompts,
-      ExactMatch exactMatch)
+      ExactMatch exactMatch,
+      DataParallel dataParallel)
       throws IOException {
+    this.dataParallel = dataParallel;
     if (config.ppo() == null
         || config.inputs().policy() == null
         || config.inputs().reward() == null) {
@@ -106,6 +110,11 @@ public final class PpoTraining implements StageLoop {
         new AdamW(value.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());
   }
 
+  /**
+   * One rollout and its updates. With data ranks, each rank samples and trains on its share of the
+   * rollout; advantages are whitened with global statistics and every update all-reduces the
+   * gradients, so the replicas stay identical.
+   */
   @Override
   public StepResult step(long step) {
     List<Sample> rollout = rollout(step);
@@ -116,56 +125,69 @@ public final class PpoTraining implements StageLoop {
     double valueLoss = 0;
     double gradNorm = 0;
     long clipped = 0;
-    long acted = 0;
     long tokens = 0;
     int updates = 0;
-    SplittableRandom shuffle = new SplittableRandom(Seeds.mix(config.seed(), step, 17));
+    int minibatch = config.batchSize() / dataParallel.size();
+    SplittableRandom shuffle =
+        new SplittableRandom(Seeds.mix(config.seed(), step, 17, dataParallel.index()));
     for (int epoch = 0; epoch < ppo.epochs(); epoch++) {
       List<Sample> order = new ArrayList<>(rollout);
       java.util.Collections.shuffle(order, new java.util.Random(shuffle.nextLong()));
-      for (int first = 0; first < order.size(); first += config.batchSize()) {
-        List<Sample> minibatch =
-            order.subList(first, Math.min(order.size(), first + config.batchSize()));
-        long actions = minibatch.stream().mapToLong(s -> s.actions).sum();
+      for (int first = 0; first < order.size(); first += minibatch) {
+        List<Sample> batch = order.subList(first, Math.min(order.size(), first + minibatch));
+        long actions = (long) dataParallel.sum(batch.stream().mapToLong(s -> s.actions).sum())[0];
         if (actions == 0) {
           continue;
         }
-        Update update = policyUpdate(minibatch, actions);
+        Update update = policyUpdate(batch, actions);
         policyLoss += update.loss;
         clipped += update.clipped;
-        acted += actions;
+        dataParallel.allReduceGradients(policy.parameters());
         gradNorm =
             GradientClipping.clip(policy.parameters().grads(), config.optimizer().gradClipNorm());
         policyOptimizer.step(learningRate);
-        valueLoss += valueUpdate(minibatch, actions);
+        valueLoss += valueUpdate(batch, actions);
+        dataParallel.allReduceGradients(value.parameters());
         GradientClipping.clip(value.parameters().grads(), config.optimizer().gradClipNorm());
         valueOptimizer.step(learningRate);
-        tokens += (long) minibatch.size() * time * 2;
+        tokens += (long) batch.size() * time * 2;
         updates++;
       }
     }
-    if (!Double.isFinite(policyLoss) || !Double.isFinite(valueLoss)) {
-      throw new LossDivergedException(step, policyLoss + valueLoss);
+    double[] totals =
+        dataParallel.sum(
+            policyLoss,
+            valueLoss,
+            clipped,
+            rollout.stream().mapToLong(s -> s.actions).sum(),
+            rollout.stream().mapToDouble(s -> sum(s.oldLogProbs) - sum(s.refLogProbs)).sum(),
+            rollout.stream().mapToDouble(s -> s.score).sum(),
+            rollout.size(),
+            entropySum(rollout),
+            tokens);
+    if (!Double.isFinite(totals[0]) || !Double.isFinite(totals[1])) {
+      throw new LossDivergedException(step, totals[0] + totals[1]);
     }
-    double kl =
-        rollout.stream()
-            .mapToDouble(s -> sum(s.oldLogProbs) - sum(s.refLogProbs))
-            .average()
-            .orElse(0);
-    double score = rollout.stream().mapToDouble(s -> s.score).average().orElse(0);
+    double samples = totals[6];
+    double kl = totals[4] / samples;
+    double score = totals[5] / samples;
     lastRollout.clear();
     lastRollout.put("score", score);
     lastRollout.put("reward", score - klCoef * kl);
     lastRollout.put("kl", kl);
     lastRollout.put("klCoef", klCoef);
-    lastRollout.put("clipFraction", acted == 0 ? 0 : (double) clipped / acted);
-    lastRollout.put("valueLoss", updates == 0 ? 0 : valueLoss / updates);
-    lastRollout.put("entropy", entropy(rollout));
-    lastRollout.put(
-        "responseLength", rollout.stream().mapToInt(s -> s.actions).average().orElse(0));
+    lastRollout.put("clipFraction", totals[3] == 0 ? 0 : totals[2] / (totals[3] * ppo.epochs()));
+    lastRollout.put("valueLoss", updates == 0 ? 0 : totals[1] / updates);
+    lastRollout.put("entropy", totals[3] == 0 ? 0 : totals[7] / totals[3]);
+    lastRollout.put("responseLength", totals[3] / samples);
     adaptKl(kl);
     return new StepResult(
-        step, updates == 0 ? 0 : policyLoss / updates, score, learningRate, gradNorm, tokens);
+        step,
+        updates == 0 ? 0 : totals[0] / updates,
+        score,
+        learningRate,
+        gradNorm,
+        (long) totals[8]);
   }
 
   /** The last rollout's statistics: score, reward, kl, entropy, clip fraction, value loss. */
@@ -209,7 +231,8 @@ public final class PpoTraining implements StageLoop {
     Generator.Sampling sampling =
         new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens());
     List<Sample> rollout = new ArrayList<>();
-    for (int i = 0; i < ppo.rolloutSize(); i++) {
+    int share = ppo.rolloutSize() / dataParallel.size();
+    for (int i = dataParallel.index() * share; i < (dataParallel.index() + 1) * share; i++) {
       SplittableRandom random = new SplittableRandom(Seeds.mix(config.seed(), step, i));
       rollout.add(sample(generator, prompts.question(random, false), sampling, random));
     }
@@ -299,8 +322,13 @@ public final class PpoTraining implements StageLoop {
         all.add(gae);
       }
     }
-    double mean = all.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-    double var = all.stream().mapToDouble(x -> (x - mean) * (x - mean)).average().orElse(0);
+    double[] moments =
+        dataParallel.sum(
+            all.stream().mapToDouble(Double::doubleValue).sum(),
+            all.stream().mapToDouble(x -> x * x).sum(),
+            all.size());
+    double mean = moments[2] == 0 ? 0 : moments[0] / moments[2];
+    double var = moments[2] == 0 ? 0 : Math.max(0, moments[1] / moments[2] - mean * mean);
     double std = Math.sqrt(var) + 1e-8;
     for (Sample s : rollout) {
       for (int a = 0; a < s.actions; a++) {
@@ -379,9 +407,9 @@ public final class PpoTraining implements StageLoop {
     return loss;
   }
 
-  private double entropy(List<Sample> rollout) {
+  /** Summed entropy of the policy over the rollout's action positions. */
+  private double entropySum(List<Sample> rollout) {
     double total = 0;
-    long count = 0;
     for (List<Sample> chunk : chunks(rollout)) {
       float[] logits = policy.logits(ids(chunk), chunk.size(), time).data().asFloat();
       int v = policy.shape().vocab();
@@ -393,11 +421,10 @@ public final class PpoTraining implements StageLoop {
           for (double lp : logp) {
             total -= Math.exp(lp) * lp;
           }
-          count++;
         }
       }
     }
-    return count == 0 ? 0 : total / count;
+    return total;
   }
 
   private void adaptKl(double kl) {

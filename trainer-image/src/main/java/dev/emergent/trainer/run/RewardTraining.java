@@ -5,6 +5,7 @@ import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
+import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.optim.GradientClipping;
@@ -29,6 +30,7 @@ public final class RewardTraining implements StageLoop {
   private final PreferenceBatches pairs;
   private final PostTrainingData.Demonstrations demonstrations;
   private final LearningRateSchedule schedule;
+  private final DataParallel dataParallel;
 
   /** Rewards of a batch of pairs, and how many chose right. */
   private record Scores(double[] chosen, double[] rejected) {}
@@ -38,7 +40,9 @@ public final class RewardTraining implements StageLoop {
       Gpt gpt,
       AdamW optimizer,
       PreferenceBatches pairs,
-      PostTrainingData.Demonstrations demonstrations) {
+      PostTrainingData.Demonstrations demonstrations,
+      DataParallel dataParallel) {
+    this.dataParallel = dataParallel;
     this.config = config;
     this.gpt = gpt;
     this.optimizer = optimizer;
@@ -58,9 +62,10 @@ public final class RewardTraining implements StageLoop {
     double loss = 0;
     int right = 0;
     long tokens = 0;
+    int firstPair = dataParallel.index() * (config.batchSize() / dataParallel.size());
     for (int m = 0; m < config.gradientAccumulation(); m++) {
       PreferenceBatches.Pairs batch =
-          pairs.train(step, m * config.microBatchSize(), config.microBatchSize());
+          pairs.train(step, firstPair + m * config.microBatchSize(), config.microBatchSize());
       Scores scores = forward(batch);
       INDArray ds = Nd4j.create(gpt.parameters().dataType(), batch.ids().length, 1);
       for (int p = 0; p < batch.pairs(); p++) {
@@ -74,15 +79,18 @@ public final class RewardTraining implements StageLoop {
       gpt.backwardHidden(gpt.scalarHead().backward(ds));
       tokens += batch.ids().length;
     }
+    double[] totals = dataParallel.sum(loss, right, tokens);
+    loss = totals[0];
     if (!Double.isFinite(loss)) {
       throw new LossDivergedException(step, loss);
     }
+    dataParallel.allReduceGradients(gpt.parameters());
     double gradNorm =
         GradientClipping.clip(gpt.parameters().grads(), config.optimizer().gradClipNorm());
     double learningRate = schedule.at(step);
     optimizer.step(learningRate);
     return new StepResult(
-        step, loss, (double) right / config.batchSize(), learningRate, gradNorm, tokens);
+        step, loss, totals[1] / config.batchSize(), learningRate, gradNorm, (long) totals[2]);
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
-import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.SftBatches;
 import dev.emergent.trainer.generate.ExactMatch;
@@ -152,12 +151,6 @@ public final class StageRunner {
   }
 
   private StageLoop loop(Gpt gpt, AdamW optimizer) throws IOException {
-    boolean tokenLevel = config.type() == StageType.Pretrain || config.type() == StageType.SFT;
-    if (dataParallel.size() > 1 && !tokenLevel) {
-      throw new BadInputException(
-          config.type()
-              + " stages run on one rank for now; data parallelism covers Pretrain and SFT");
-    }
     int time = config.model().contextLength();
     return switch (config.type()) {
       case Pretrain ->
@@ -177,7 +170,8 @@ public final class StageRunner {
               gpt,
               optimizer,
               new PreferenceBatches(StageData.preferences(config, dataRoot), config.seed(), time),
-              StageData.demonstrations(config, dataRoot));
+              StageData.demonstrations(config, dataRoot),
+              dataParallel);
       case PPO ->
           new PpoTraining(
               config,
@@ -185,7 +179,8 @@ public final class StageRunner {
               optimizer,
               store,
               StageData.prompts(config, dataRoot),
-              new ExactMatch(StageData.prompts(config, dataRoot), config.seed()));
+              new ExactMatch(StageData.prompts(config, dataRoot), config.seed()),
+              dataParallel);
     };
   }
 

@@ -49,7 +49,8 @@ class PostTrainingTest {
             new dev.emergent.trainer.optim.AdamW(policy.parameters(), 0.9, 0.95, 1e-8, 0.1),
             store,
             task,
-            new dev.emergent.trainer.generate.ExactMatch(task, stage.config().seed()));
+            new dev.emergent.trainer.generate.ExactMatch(task, stage.config().seed()),
+            dev.emergent.trainer.mesh.DataParallel.single());
     return ppo.evaluate();
   }
 
