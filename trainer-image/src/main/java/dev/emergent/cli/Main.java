@@ -22,7 +22,8 @@ public final class Main {
                                complete prompts with a trained checkpoint
         --help                 show this text
 
-      Exit codes: 0 done, 1 failed, 2 bad input (usage, file or spec).
+      Exit codes: 0 done, 1 failed, 2 bad input (usage, file, spec or data), 3 loss diverged,
+      4 a rank lost its peers.
       """;
 
   private Main() {}
@@ -39,22 +40,13 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     return switch (args[0]) {
       case "plan" -> new PlanCommand(out, err).run(rest);
-      case "run", "generate" -> notYetAvailable(args[0], err);
+      case "run" -> new RunCommand(out, err).run(rest);
+      case "generate" -> new GenerateCommand(out, err).run(rest);
       default -> {
         err.println("emergent: unknown command \"" + args[0] + "\"\n");
         err.print(USAGE);
         yield BAD_INPUT;
       }
     };
-  }
-
-  /** Says plainly that a command is not built yet rather than pretending to train. */
-  private static int notYetAvailable(String command, PrintStream err) {
-    err.println(
-        "emergent: \""
-            + command
-            + "\" is not available yet: the trainer and the local runner are still being"
-            + " built. \"emergent plan FILE\" checks a TrainingRun and shows how it would run.");
-    return FAILED;
   }
 }

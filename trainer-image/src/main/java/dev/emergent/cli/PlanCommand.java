@@ -2,20 +2,17 @@ package dev.emergent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.emergent.plan.InvalidSpecException;
-import dev.emergent.plan.Planner;
 import dev.emergent.plan.RankPlacement;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.RunSettings;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.StagePlan;
 import dev.emergent.plan.TrainingRunFiles;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** {@code emergent plan FILE [--json]}: validates a TrainingRun and prints its plan. */
@@ -38,26 +35,20 @@ final class PlanCommand {
       err.println("Usage: emergent plan FILE [--json]");
       return Main.BAD_INPUT;
     }
-    Path file = Path.of(files.get(0));
+    Optional<RunFiles.Planned> planned = RunFiles.load(Path.of(files.get(0)), err);
+    if (planned.isEmpty()) {
+      return Main.BAD_INPUT;
+    }
     try {
-      RunPlan plan = Planner.plan(TrainingRunFiles.read(file));
       if (options.contains("--json")) {
-        out.println(PRETTY.writeValueAsString(plan));
+        out.println(PRETTY.writeValueAsString(planned.get().plan()));
       } else {
-        print(plan);
+        print(planned.get().plan());
       }
-      return Main.OK;
-    } catch (NoSuchFileException e) {
-      err.println("emergent: " + file + ": no such file");
-    } catch (InvalidSpecException e) {
-      err.println("emergent: " + file + " is not a valid TrainingRun:");
-      e.violations().forEach(v -> err.println("  " + v));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a plan could not be written as JSON", e);
-    } catch (IOException e) {
-      err.println("emergent: " + file + ": " + e.getMessage());
     }
-    return Main.BAD_INPUT;
+    return Main.OK;
   }
 
   private void print(RunPlan plan) throws JsonProcessingException {

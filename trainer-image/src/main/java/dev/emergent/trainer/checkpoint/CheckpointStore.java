@@ -131,6 +131,12 @@ public final class CheckpointStore {
     return open(root.resolve(relativePath));
   }
 
+  /** Reads and verifies the checkpoint in {@code folder}, wherever it is. */
+  public static Loaded openFolder(Path folder) throws IOException {
+    return new CheckpointStore(folder.getParent() == null ? Path.of(".") : folder.getParent())
+        .open(folder);
+  }
+
   private Loaded open(Path folder) throws IOException {
     Path real;
     try {

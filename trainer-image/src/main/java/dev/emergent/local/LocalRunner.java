@@ -1,0 +1,293 @@
+package dev.emergent.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.plan.CheckpointPaths;
+import dev.emergent.plan.Planner;
+import dev.emergent.plan.RunPlan;
+import dev.emergent.plan.StagePlan;
+import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.run.ExitCode;
+import dev.emergent.trainer.run.Progress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a TrainingRun on this machine: the planner's stages in order, each as one trainer process
+ * per rank on 127.0.0.1, each starting from the checkpoint the stage before published, with a
+ * progress bar per stage and a report at the end.
+ */
+public final class LocalRunner {
+  private static final long POLL_MILLIS = 300;
+
+  /** What to run and where. */
+  public record Options(Path file, Path workdir, boolean resume, String only, boolean terminal) {}
+
+  private final Options options;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final AtomicReference<StageProcesses> running = new AtomicReference<>();
+
+  public LocalRunner(Options options, PrintStream out, PrintStream err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs the stages; returns the exit code (the failing trainer's, or 0). */
+  public int run(TrainingRun run) throws IOException {
+    String name = run.getMetadata().getName();
+    Path workdir = options.workdir();
+    Path checkpoints = workdir.resolve("checkpoints");
+    Path logs = workdir.resolve("logs");
+    Path configs = workdir.resolve("stages");
+    Path runFolder = checkpoints.resolve(name);
+    if (!options.resume()
+        && options.only() == null
+        && Files.isDirectory(runFolder)
+        && Files.list(runFolder).findAny().isPresent()) {
+      err.println(
+          "emergent: "
+              + workdir
+              + " already holds a run of "
+              + name
+              + "; add --resume to continue it, or pass another --workdir");
+      return ExitCode.BAD_INPUT.code();
+    }
+    Files.createDirectories(logs);
+    Files.createDirectories(configs);
+    Path dataRoot = options.file().toAbsolutePath().getParent();
+    Thread stopper = new Thread(this::stopRunning, "stop-trainers");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    Instant started = Instant.now();
+    List<StageResult> results = new ArrayList<>();
+    Map<String, String> published = new LinkedHashMap<>();
+    RunPlan plan = Planner.plan(run, published);
+    try {
+      for (int i = 0; i < plan.stages().size(); i++) {
+        StagePlan stage = Planner.plan(run, published).stages().get(i);
+        String label = String.format("[%d/%d] %-10s", i + 1, plan.stages().size(), stage.name());
+        Optional<StageResult> done = finished(stage, logs);
+        if ((options.only() != null && !options.only().equals(stage.name()))
+            || (done.isPresent() && (options.resume() || options.only() != null))) {
+          done.ifPresent(
+              d -> {
+                results.add(d);
+                published.put(stage.name(), d.checkpoint());
+                out.println(label + " done earlier: " + d.checkpoint());
+              });
+          continue;
+        }
+        StageResult result = runStage(stage, label, checkpoints, dataRoot, logs, configs);
+        results.add(result);
+        if (result.exitCode() != 0) {
+          return result.exitCode();
+        }
+        published.put(stage.name(), result.checkpoint());
+      }
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(stopper);
+    }
+    Path report = new ReportWriter(workdir.resolve("report"), plan, results).write(checkpoints);
+    summary(results, Duration.between(started, Instant.now()), report);
+    return 0;
+  }
+
+  private StageResult runStage(
+      StagePlan stage, String label, Path checkpoints, Path dataRoot, Path logs, Path configs)
+      throws IOException {
+    Path config = configs.resolve(stage.name() + ".json");
+    TrainingRunFiles.JSON
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(config.toFile(), stage.config());
+    Path progressFile =
+        checkpoints.resolve(stage.config().checkpoint().directory()).resolve(Progress.FILE);
+    Files.deleteIfExists(progressFile);
+    ProgressLine bar = new ProgressLine(out, options.terminal(), label);
+    List<double[]> curve = new ArrayList<>();
+    Instant start = Instant.now();
+    try (StageProcesses processes =
+        StageProcesses.start(stage, config, checkpoints, dataRoot, logs)) {
+      running.set(processes);
+      long lastStep = -1;
+      while (true) {
+        JsonNode progress = read(progressFile);
+        if (progress != null && progress.path("step").asLong() != lastStep) {
+          lastStep = progress.path("step").asLong();
+          bar.update(progress);
+          if (progress.path("loss").isNumber()) {
+            curve.add(new double[] {lastStep, progress.get("loss").asDouble()});
+          }
+        }
+        Optional<Integer> failed = processes.failedRank();
+        if (failed.isPresent()) {
+          int rank = failed.get();
+          int code = processes.exitCode(rank);
+          bar.finish("failed");
+          err.println(
+              "emergent: stage "
+                  + stage.name()
+                  + " failed: rank "
+                  + rank
+                  + " exited with code "
+                  + code
+                  + " ("
+                  + meaning(code)
+                  + ")"
+                  + message(processes.summary(rank)));
+          err.println("  log: " + processes.log(rank));
+          tail(processes.log(rank), 8).forEach(line -> err.println("  | " + line));
+          return new StageResult(
+              stage.name(),
+              stage.type().name(),
+              code == 0 ? 1 : code,
+              null,
+              Map.of(),
+              Duration.between(start, Instant.now()),
+              curve);
+        }
+        if (processes.allDone()) {
+          break;
+        }
+        sleep();
+      }
+    } finally {
+      running.set(null);
+    }
+    JsonNode summary = read(logs.resolve(stage.name() + "-rank0.json"));
+    Map<String, Double> metrics = metrics(summary);
+    bar.finish(
+        String.format(
+            "done in %s, checkpoint %s",
+            format(Duration.between(start, Instant.now())), summary.path("checkpoint").asText()));
+    return new StageResult(
+        stage.name(),
+        stage.type().name(),
+        0,
+        summary.path("checkpoint").asText(),
+        metrics,
+        Duration.between(start, Instant.now()),
+        curve);
+  }
+
+  /** A stage that succeeded in an earlier invocation, as its rank 0 summary says. */
+  private static Optional<StageResult> finished(StagePlan stage, Path logs) throws IOException {
+    JsonNode summary = read(logs.resolve(stage.name() + "-rank0.json"));
+    if (summary == null || !"SUCCEEDED".equals(summary.path("outcome").asText())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new StageResult(
+            stage.name(),
+            stage.type().name(),
+            0,
+            summary
+                .path("checkpoint")
+                .asText(CheckpointPaths.latest(stage.config().run(), stage.name())),
+            metrics(summary),
+            Duration.ZERO,
+            List.of()));
+  }
+
+  private void summary(List<StageResult> results, Duration total, Path report) {
+    out.println();
+    out.println("Done in " + format(total) + ". Report: " + report.toAbsolutePath());
+    for (StageResult r : results) {
+      StringBuilder line = new StringBuilder(String.format("  %-10s %-12s", r.name(), r.type()));
+      for (String key : List.of("evalLoss", "exactMatch", "rewardAccuracy", "evalScore", "kl")) {
+        if (r.metrics().containsKey(key)) {
+          line.append(String.format(" %s %.3f", key, r.metrics().get(key)));
+        }
+      }
+      out.println(line);
+    }
+  }
+
+  /** Called on Ctrl-C: no trainer outlives the runner. */
+  private void stopRunning() {
+    StageProcesses processes = running.get();
+    if (processes != null) {
+      processes.close();
+    }
+  }
+
+  private static boolean holdsCheckpoints(Path runFolder) throws IOException {
+    if (!Files.isDirectory(runFolder)) {
+      return false;
+    }
+    try (var children = Files.list(runFolder)) {
+      return children.findAny().isPresent();
+    }
+  }
+
+  static Map<String, Double> metrics(JsonNode summary) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (summary != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("metrics").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> f = it.next();
+        if (f.getValue().isNumber()) {
+          metrics.put(f.getKey(), f.getValue().asDouble());
+        }
+      }
+    }
+    return metrics;
+  }
+
+  private static String message(Path summary) {
+    JsonNode node = read(summary);
+    return node != null && node.path("message").isTextual()
+        ? ": " + node.get("message").asText()
+        : "";
+  }
+
+  static String meaning(int code) {
+    for (ExitCode exit : ExitCode.values()) {
+      if (exit.code() == code) {
+        return exit.name().toLowerCase().replace('_', ' ');
+      }
+    }
+    return code > 128 ? "killed by signal " + (code - 128) : "unexpected exit";
+  }
+
+  private static List<String> tail(Path log, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      return all.subList(Math.max(0, all.size() - lines), all.size());
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static JsonNode read(Path file) {
+    try {
+      return Files.exists(file) ? TrainingRunFiles.JSON.readTree(file.toFile()) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static String format(Duration d) {
+    long s = d.toSeconds();
+    return s >= 60 ? String.format("%d min %02d s", s / 60, s % 60) : s + " s";
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

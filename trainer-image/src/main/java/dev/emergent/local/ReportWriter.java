@@ -1,0 +1,215 @@
+package dev.emergent.local;
+
+import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.plan.RunPlan;
+import dev.emergent.plan.StageConfig;
+import dev.emergent.plan.StagePlan;
+import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.data.ArithmeticPostTraining;
+import dev.emergent.trainer.data.ArithmeticTask;
+import dev.emergent.trainer.data.PostTrainingData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code report/index.html}: a loss chart per stage (inline SVG, viewable offline), each stage's
+ * final metrics, greedy completions of held-out prompts before and after PPO, the resolved plan and
+ * the timings.
+ */
+final class ReportWriter {
+  private static final int SAMPLES = 6;
+  private final Path folder;
+  private final RunPlan plan;
+  private final List<StageResult> results;
+
+  ReportWriter(Path folder, RunPlan plan, List<StageResult> results) {
+    this.folder = folder;
+    this.plan = plan;
+    this.results = results;
+  }
+
+  Path write(Path checkpoints) throws IOException {
+    Files.createDirectories(folder);
+    StringBuilder html = new StringBuilder();
+    html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+        .append(escape(plan.run()))
+        .append(" — Emergent report</title><style>")
+        .append("body{font-family:sans-serif;margin:2em;max-width:70em;color:#222}")
+        .append(
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
+        .append(
+            ".charts{display:flex;flex-wrap:wrap;gap:1em}.chart{border:1px solid #ddd;padding:.5em}")
+        .append(
+            "pre{background:#f6f6f6;padding:1em;overflow:auto;max-height:30em}</style></head><body>");
+    html.append("<h1>TrainingRun ").append(escape(plan.run())).append("</h1>");
+    html.append(
+        "<h2>Stages</h2><table><tr><th>stage</th><th>type</th><th>time</th><th>checkpoint</th></tr>");
+    for (StageResult r : results) {
+      html.append("<tr><td>")
+          .append(escape(r.name()))
+          .append("</td><td>")
+          .append(r.type())
+          .append("</td><td>")
+          .append(r.duration().isZero() ? "earlier run" : LocalRunner.format(r.duration()))
+          .append("</td><td>")
+          .append(escape(String.valueOf(r.checkpoint())))
+          .append("</td></tr>");
+    }
+    html.append("</table><h2>Loss</h2><div class=\"charts\">");
+    for (StageResult r : results) {
+      html.append("<div class=\"chart\"><b>")
+          .append(escape(r.name()))
+          .append("</b><br>")
+          .append(chart(r.lossCurve()))
+          .append("</div>");
+    }
+    html.append("</div><h2>Metrics</h2>");
+    for (StageResult r : results) {
+      html.append("<h3>")
+          .append(escape(r.name()))
+          .append(" (")
+          .append(r.type())
+          .append(")</h3><table>");
+      for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
+        html.append("<tr><td>")
+            .append(escape(m.getKey()))
+            .append("</td><td>")
+            .append(String.format("%.4g", m.getValue()))
+            .append("</td></tr>");
+      }
+      html.append("</table>");
+    }
+    html.append(samples(checkpoints));
+    html.append("<h2>Resolved plan</h2><pre>")
+        .append(
+            escape(
+                TrainingRunFiles.JSON
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(plan.stages().stream().map(StagePlan::config).toList())))
+        .append("</pre></body></html>\n");
+    Path index = folder.resolve("index.html");
+    Files.writeString(index, html, StandardCharsets.UTF_8);
+    return index;
+  }
+
+  /**
+   * Greedy completions of held-out arithmetic prompts by PPO's input policy and by PPO's result.
+   */
+  private String samples(Path checkpoints) throws IOException {
+    StagePlan ppo =
+        plan.stages().stream().filter(s -> s.type() == StageType.PPO).findFirst().orElse(null);
+    StageResult after =
+        ppo == null
+            ? null
+            : results.stream()
+                .filter(r -> r.name().equals(ppo.name()) && r.exitCode() == 0)
+                .findFirst()
+                .orElse(null);
+    if (after == null || !"arithmetic".equals(ppo.config().data().builtin())) {
+      return "";
+    }
+    StageConfig config = ppo.config();
+    var task =
+        new ArithmeticPostTraining(
+            new ArithmeticTask(
+                config.data().operandDigits(), config.seed(), config.data().heldOutFraction()));
+    List<PostTrainingData.Question> questions = new ArrayList<>();
+    for (int i = 0; i < SAMPLES; i++) {
+      questions.add(task.question(new SplittableRandom(1000 + i), true));
+    }
+    List<String> prompts = questions.stream().map(PostTrainingData.Question::prompt).toList();
+    List<String> before = generate(checkpoints.resolve(config.inputs().policy()), prompts);
+    List<String> ppoAnswers = generate(checkpoints.resolve(after.checkpoint()), prompts);
+    StringBuilder html =
+        new StringBuilder("<h2>Samples before and after PPO</h2><table>")
+            .append("<tr><th>prompt</th><th>answer</th><th>before PPO</th><th>after PPO</th></tr>");
+    for (int i = 0; i < prompts.size(); i++) {
+      html.append("<tr><td>")
+          .append(escape(prompts.get(i)))
+          .append("</td><td>")
+          .append(escape(questions.get(i).answer()))
+          .append("</td><td>")
+          .append(escape(before.get(i)))
+          .append("</td><td>")
+          .append(escape(ppoAnswers.get(i)))
+          .append("</td></tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
+  /**
+   * Completions from a child {@code emergent generate}: the runner itself never loads ND4J, whose
+   * native start-up banner would land in the middle of the run's output.
+   */
+  private static List<String> generate(Path checkpoint, List<String> prompts) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.emergent.cli.Main",
+                "generate",
+                checkpoint.toString()));
+    command.addAll(prompts);
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> lines;
+    try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
+      lines = reader.lines().toList();
+    }
+    try {
+      if (process.waitFor() != 0 || lines.size() < prompts.size()) {
+        throw new IOException("generating samples from " + checkpoint + " failed");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while generating samples", e);
+    }
+    List<String> results = lines.subList(lines.size() - prompts.size(), lines.size());
+    List<String> completions = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      completions.add(
+          results.get(i).substring(Math.min(prompts.get(i).length(), results.get(i).length())));
+    }
+    return completions;
+  }
+
+  /** A 360×180 SVG line chart of (step, loss). */
+  static String chart(List<double[]> points) {
+    if (points.size() < 2) {
+      return "<i>no loss reported</i>";
+    }
+    double minX = points.get(0)[0];
+    double maxX = points.get(points.size() - 1)[0];
+    double minY = points.stream().mapToDouble(p -> p[1]).min().orElse(0);
+    double maxY = points.stream().mapToDouble(p -> p[1]).max().orElse(1);
+    double w = 360;
+    double h = 180;
+    double pad = 30;
+    StringBuilder line = new StringBuilder();
+    for (double[] p : points) {
+      double x = pad + (p[0] - minX) / Math.max(1e-9, maxX - minX) * (w - 2 * pad);
+      double y = h - pad - (p[1] - minY) / Math.max(1e-9, maxY - minY) * (h - 2 * pad);
+      line.append(String.format("%.1f,%.1f ", x, y));
+    }
+    return String.format(
+        "<svg width=\"%.0f\" height=\"%.0f\" xmlns=\"http://www.w3.org/2000/svg\">"
+            + "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>"
+            + "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"%s\"/>"
+            + "<text x=\"4\" y=\"%.0f\" font-size=\"11\">%.3f</text>"
+            + "<text x=\"4\" y=\"14\" font-size=\"11\">%.3f</text>"
+            + "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">step %.0f</text></svg>",
+        w, h, line.toString().trim(), h - pad + 4, minY, maxY, w - 90, h - 6, maxX);
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}
