@@ -42,6 +42,8 @@ final class StageProcesses implements AutoCloseable {
       ProcessBuilder builder =
           new ProcessBuilder(
               Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              // Marks the process for ps and tests: the class name follows a long classpath.
+              "-Demergent.trainer=" + plan.name() + "/" + rank,
               "-XX:+UseSerialGC",
               "-cp",
               System.getProperty("java.class.path"),

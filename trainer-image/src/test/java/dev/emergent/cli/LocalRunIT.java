@@ -1,0 +1,118 @@
+package dev.emergent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `emergent run` on a tiny four-stage TrainingRun with two ranks, as real processes. */
+class LocalRunIT {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private Path spec(int pretrainSteps) throws Exception {
+    Path file = dir.resolve("tiny.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: emergent.dev/v1alpha1
+        kind: TrainingRun
+        metadata: {name: tiny}
+        spec:
+          model: {layers: 1, dModel: 32, heads: 2, contextLength: 16}
+          mesh:
+            axes: [{name: data, size: 2}, {name: model, size: 1}]
+          checkpoint: {everySteps: 10}
+          stages:
+          - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: %d, batchSize: 8, learningRate: 3.0e-3}
+          - {name: sft, type: SFT, from: pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 10, batchSize: 8}
+          - {name: reward, type: RewardModel, from: sft, data: {builtin: arithmetic, operandDigits: 1}, steps: 10, batchSize: 8}
+          - {name: ppo, type: PPO, policyFrom: sft, rewardFrom: reward, data: {builtin: arithmetic, operandDigits: 1}, steps: 2, batchSize: 8, rolloutSize: 16, maxNewTokens: 4}
+        """
+            .formatted(pretrainSteps));
+    return file;
+  }
+
+  private int emergent(String... args) {
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private static List<ProcessHandle> trainers() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(p -> p.info().commandLine().orElse("").contains("-Demergent.trainer="))
+        .toList();
+  }
+
+  @Test
+  void runsEveryStageAndWritesTheReport() throws Exception {
+    Path work = dir.resolve("work");
+
+    int code = emergent("run", spec(20).toString(), "--workdir", work.toString());
+
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    for (String stage : List.of("pretrain", "sft", "reward", "ppo")) {
+      assertThat(work.resolve("checkpoints/tiny/" + stage + "/latest/manifest.json")).exists();
+    }
+    String report = Files.readString(work.resolve("report/index.html"));
+    assertThat(report.split("<svg", -1)).hasSize(5);
+    assertThat(report)
+        .contains(
+            "exactMatch", "rewardAccuracy", "Samples before and after PPO", "\"stage\" : \"ppo\"");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("[4/4] ppo", "Done in", "rewardAccuracy");
+    assertThat(trainers()).isEmpty();
+  }
+
+  @Test
+  void aKilledRankStopsTheRunAndResumeContinuesIt() throws Exception {
+    Path work = dir.resolve("work");
+    Path yaml = spec(150);
+    CompletableFuture<Integer> run =
+        CompletableFuture.supplyAsync(
+            () -> emergent("run", yaml.toString(), "--workdir", work.toString()));
+    Path checkpoint = work.resolve("checkpoints/tiny/pretrain/latest");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.exists(checkpoint) || trainers().size() < 2) {
+      assertThat(System.nanoTime()).as("no checkpoint appeared").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+
+    trainers().get(1).destroyForcibly();
+    int code = run.get(60, TimeUnit.SECONDS);
+
+    assertThat(code).isNotZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("stage pretrain failed: rank");
+    Thread.sleep(500);
+    assertThat(trainers()).isEmpty();
+
+    int resumed = emergent("run", yaml.toString(), "--workdir", work.toString(), "--resume");
+
+    assertThat(resumed).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(Files.readString(work.resolve("logs/pretrain-rank0.log")))
+        .contains("resuming from tiny/pretrain/step-");
+  }
+
+  @Test
+  void badInputGetsOneMessageAndNoStackTrace() throws Exception {
+    assertThat(emergent("run", dir.resolve("missing.yaml").toString())).isEqualTo(Main.BAD_INPUT);
+    assertThat(emergent("run", spec(10).toString(), "--only", "nope")).isEqualTo(Main.BAD_INPUT);
+
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("missing.yaml: no such file")
+        .contains("has no stage \"nope\" (stages: pretrain, sft, reward, ppo)")
+        .doesNotContain("Exception");
+  }
+}
