@@ -38,10 +38,10 @@ class MainTest {
 
     assertThat(out())
         .contains("TrainingRun quickstart: 4 stages, seed 1234, checkpoints on a new 1Gi claim")
-        .contains("Stage 1/4  pretrain  (Pretrain, 1200 steps)")
+        .contains("Stage 1/4  pretrain  (Pretrain, 1000 steps)")
         .contains("mesh      data=2 × model=1 (2 pods × 1 cpu), world size 2")
         .contains("rank 1    pod 1    slot 0   data=1 model=0")
-        .contains("Stage 4/4  ppo  (PPO, 40 steps)")
+        .contains("Stage 4/4  ppo  (PPO, 30 steps)")
         .contains("inputs    policy quickstart/sft/latest, reward model quickstart/reward/latest")
         .contains("\"klCoef\" : 0.02");
     assertThat(err()).isEmpty();
@@ -61,7 +61,7 @@ class MainTest {
         file,
         Files.readString(Path.of(QUICKSTART))
             .replace("heads: 4", "heads: 3")
-            .replace("steps: 1200", "steps: 0"));
+            .replace("steps: 1000", "steps: 0"));
 
     assertThat(emergent("plan", file.toString())).isEqualTo(Main.BAD_INPUT);
 
