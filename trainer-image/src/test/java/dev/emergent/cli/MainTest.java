@@ -83,14 +83,6 @@ class MainTest {
   }
 
   @Test
-  void runSaysItIsNotAvailableInsteadOfPretending() {
-    assertThat(emergent("run", QUICKSTART)).isEqualTo(Main.FAILED);
-
-    assertThat(err()).contains("\"run\" is not available yet");
-    assertThat(out()).isEmpty();
-  }
-
-  @Test
   void unknownCommandsAndMissingArgumentsShowUsage() {
     assertThat(emergent("train", QUICKSTART)).isEqualTo(Main.BAD_INPUT);
     assertThat(err()).contains("unknown command \"train\"").contains("Usage: emergent");
