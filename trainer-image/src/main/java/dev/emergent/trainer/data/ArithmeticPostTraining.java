@@ -8,9 +8,7 @@ import java.util.SplittableRandom;
  * swapped), and prompts with their true answers.
  */
 public final class ArithmeticPostTraining
-    implements PostTrainingData.Demonstrations,
-        PostTrainingData.Preferences,
-        PostTrainingData.Questions {
+    implements PostTrainingData.Examples, PostTrainingData.Preferences {
   private static final int[] MISTAKES = {1, -1, 2, -2, 10, -10};
   private final ArithmeticTask task;
 

@@ -39,8 +39,7 @@ public final class JsonlPostTraining {
   }
 
   /** Demonstrations; as questions, their completion is the answer. */
-  public record Demonstrations(Split split)
-      implements PostTrainingData.Demonstrations, PostTrainingData.Questions {
+  public record Demonstrations(Split split) implements PostTrainingData.Examples {
     @Override
     public PostTrainingData.Demonstration demonstration(SplittableRandom random, boolean heldOut) {
       JsonlRecords.Line line = split.draw(random, heldOut);

@@ -20,6 +20,9 @@ public final class PostTrainingData {
     Demonstration demonstration(SplittableRandom random, boolean heldOut);
   }
 
+  /** Demonstrations that double as questions: the completion is the known answer. */
+  public interface Examples extends Demonstrations, Questions {}
+
   /** Source of preference pairs. */
   public interface Preferences {
     Preference preference(SplittableRandom random, boolean heldOut);

@@ -17,19 +17,11 @@ import java.nio.file.Path;
 final class StageData {
   private StageData() {}
 
-  /** SFT demonstrations: built-in, or {"prompt","completion"} records. */
-  static PostTrainingData.Demonstrations demonstrations(StageConfig config, Path dataRoot)
-      throws IOException {
-    StageConfig.Data data = config.data();
-    if ("arithmetic".equals(data.builtin())) {
-      return arithmetic(config);
-    }
-    return JsonlPostTraining.demonstrations(
-        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
-  }
-
-  /** Questions with answers for exact match; JSONL demonstrations answer with their completion. */
-  static PostTrainingData.Questions questions(StageConfig config, Path dataRoot)
+  /**
+   * SFT demonstrations, which also serve as exact-match questions: built-in, or
+   * {"prompt","completion"} records.
+   */
+  static PostTrainingData.Examples demonstrations(StageConfig config, Path dataRoot)
       throws IOException {
     StageConfig.Data data = config.data();
     if ("arithmetic".equals(data.builtin())) {

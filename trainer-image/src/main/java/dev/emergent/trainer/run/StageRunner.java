@@ -162,7 +162,7 @@ public final class StageRunner {
               gpt,
               optimizer,
               new SftBatches(StageData.demonstrations(config, dataRoot), config.seed(), time),
-              new ExactMatch(StageData.questions(config, dataRoot), config.seed()),
+              new ExactMatch(StageData.demonstrations(config, dataRoot), config.seed()),
               dataParallel);
       case RewardModel ->
           new RewardTraining(
