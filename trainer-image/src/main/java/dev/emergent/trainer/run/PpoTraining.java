@@ -51,6 +51,7 @@ public final class PpoTraining implements StageLoop {
   private final DataParallel dataParallel;
   private double klCoef;
   private final Map<String, Double> lastRollout = new LinkedHashMap<>();
+  private final Map<String, Double> referenceMetrics = new LinkedHashMap<>();
 
   /** One sampled response in a rollout: its padded tokens and the positions that acted. */
   private static final class Sample {
@@ -201,17 +202,28 @@ public final class PpoTraining implements StageLoop {
     return "score";
   }
 
+  /**
+   * Held-out exact match and reward-model score of greedy completions, next to the same numbers for
+   * the frozen reference (the policy PPO started from), so the gain is in the report.
+   */
   @Override
   public Map<String, Double> evaluate() {
     Map<String, Double> metrics = new LinkedHashMap<>(lastRollout);
     metrics.put("exactMatch", exactMatch.of(policy));
-    metrics.put("evalScore", greedyScore());
+    metrics.put("evalScore", greedyScore(policy));
+    if (referenceMetrics.isEmpty()) {
+      referenceMetrics.put("referenceExactMatch", exactMatch.of(reference));
+      referenceMetrics.put("referenceEvalScore", greedyScore(reference));
+    }
+    metrics.putAll(referenceMetrics);
+    metrics.put(
+        "evalScoreGain", metrics.get("evalScore") - referenceMetrics.get("referenceEvalScore"));
     return metrics;
   }
 
   /** Mean reward-model score (with offset) of greedy completions of held-out prompts. */
-  public double greedyScore() {
-    Generator generator = new Generator(policy);
+  public double greedyScore(Gpt model) {
+    Generator generator = new Generator(model);
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < EVAL_PROMPTS; i++) {
       PostTrainingData.Question q = exactMatch.question(i);
