@@ -74,16 +74,6 @@ public final class Generator {
     lnfB = w.get("ln_f.bias");
   }
 
-  /** Completes each prompt (token ids) until END, maxNewTokens, or the context is full. */
-  public List<Completion> complete(
-      List<int[]> prompts, Sampling sampling, SplittableRandom random) {
-    List<Completion> completions = new ArrayList<>();
-    for (int[] prompt : prompts) {
-      completions.add(complete(prompt, sampling, random));
-    }
-    return completions;
-  }
-
   public Completion complete(int[] prompt, Sampling sampling, SplittableRandom random) {
     if (prompt.length == 0 || prompt.length >= shape.contextLength()) {
       throw new IllegalArgumentException(

@@ -15,7 +15,6 @@ public final class LanguageModelLoss {
   private INDArray targets; // one-hot [N, V]
   private INDArray scale; // w / normalizer [N, 1]
   private INDArray logitsGrad; // [N, V]
-  private double loss;
   private long correct;
 
   /** Loss of logits [N, V] against target ids, and the count of weighted argmax hits. */
@@ -34,7 +33,7 @@ public final class LanguageModelLoss {
     Transforms.exp(probs, false);
     INDArray sumExp = probs.sum(1).reshape(n, 1);
     INDArray nll = Transforms.log(sumExp, true).subi(targetLogit);
-    loss = nll.muli(scale).sumNumber().doubleValue();
+    double loss = nll.muli(scale).sumNumber().doubleValue();
     probs.diviColumnVector(sumExp);
     long[] predicted = logits.argMax(1).toLongVector();
     correct = 0;
@@ -43,10 +42,6 @@ public final class LanguageModelLoss {
         correct++;
       }
     }
-    return loss;
-  }
-
-  public double loss() {
     return loss;
   }
 

@@ -32,7 +32,7 @@ public final class RewardTraining implements StageLoop {
   private final LearningRateSchedule schedule;
   private final DataParallel dataParallel;
 
-  /** Rewards of a batch of pairs, and how many chose right. */
+  /** Rewards of the chosen and the rejected completion of each pair of a batch. */
   private record Scores(double[] chosen, double[] rejected) {}
 
   public RewardTraining(

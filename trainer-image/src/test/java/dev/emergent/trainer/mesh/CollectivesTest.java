@@ -60,6 +60,20 @@ class CollectivesTest {
     }
   }
 
+  @Test
+  void allReduceMeanDividesBySize() throws Exception {
+    List<float[]> results =
+        LoopbackMesh.run(
+            3,
+            peers -> {
+              float[] data = {peers.rank() * 3f, 1f};
+              world(peers).allReduceMean(data);
+              return data;
+            });
+
+    assertThat(results).allSatisfy(data -> assertThat(data).containsExactly(3f, 1f));
+  }
+
   @ParameterizedTest(name = "{0} ranks")
   @ValueSource(ints = {1, 2, 3, 6})
   void reduceScatterGivesEachRankItsChunkOfTheSum(int ranks) throws Exception {
