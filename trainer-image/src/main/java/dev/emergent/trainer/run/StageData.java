@@ -12,6 +12,7 @@ import dev.emergent.trainer.data.PretrainingBatches;
 import dev.emergent.trainer.data.TextCorpus;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** The batches a stage trains on, from its data source. */
 final class StageData {
@@ -23,54 +24,42 @@ final class StageData {
    */
   static PostTrainingData.Examples demonstrations(StageConfig config, Path dataRoot)
       throws IOException {
-    StageConfig.Data data = config.data();
-    if ("arithmetic".equals(data.builtin())) {
-      return arithmetic(config);
-    }
-    return JsonlPostTraining.demonstrations(
-        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
+    return source(config, dataRoot, ArithmeticPostTraining::new, JsonlPostTraining::demonstrations);
   }
 
   /** PPO prompts: built-in (with answers), or {"prompt"} records. */
   static PostTrainingData.Questions prompts(StageConfig config, Path dataRoot) throws IOException {
-    StageConfig.Data data = config.data();
-    if ("arithmetic".equals(data.builtin())) {
-      return arithmetic(config);
-    }
-    return JsonlPostTraining.prompts(
-        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
+    return source(config, dataRoot, ArithmeticPostTraining::new, JsonlPostTraining::prompts);
   }
 
   /** Preference pairs: built-in, or {"prompt","chosen","rejected"} records. */
   static PostTrainingData.Preferences preferences(StageConfig config, Path dataRoot)
       throws IOException {
-    StageConfig.Data data = config.data();
-    if ("arithmetic".equals(data.builtin())) {
-      return arithmetic(config);
-    }
-    return JsonlPostTraining.preferences(
-        dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
-  }
-
-  private static ArithmeticPostTraining arithmetic(StageConfig config) {
-    StageConfig.Data data = config.data();
-    return new ArithmeticPostTraining(
-        new ArithmeticTask(data.operandDigits(), config.seed(), data.heldOutFraction()));
+    return source(config, dataRoot, ArithmeticPostTraining::new, JsonlPostTraining::preferences);
   }
 
   static PretrainingBatches pretraining(StageConfig config, Path dataRoot) throws IOException {
+    TextCorpus corpus = source(config, dataRoot, ArithmeticCorpus::new, JsonlTextCorpus::new);
+    return new PretrainingBatches(corpus, config.seed(), config.model().contextLength());
+  }
+
+  /** Reads a JSONL file with the stage's seed and held-out fraction. */
+  private interface JsonlSource<T> {
+    T read(Path file, long seed, double heldOutFraction) throws IOException;
+  }
+
+  /** The stage's data: the built-in arithmetic task, or a JSONL file below the data root. */
+  private static <T> T source(
+      StageConfig config, Path dataRoot, Function<ArithmeticTask, T> builtin, JsonlSource<T> jsonl)
+      throws IOException {
     StageConfig.Data data = config.data();
-    TextCorpus corpus;
     if ("arithmetic".equals(data.builtin())) {
-      corpus =
-          new ArithmeticCorpus(
-              new ArithmeticTask(data.operandDigits(), config.seed(), data.heldOutFraction()));
-    } else if (data.path() != null) {
-      corpus =
-          new JsonlTextCorpus(dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
-    } else {
+      return builtin.apply(
+          new ArithmeticTask(data.operandDigits(), config.seed(), data.heldOutFraction()));
+    }
+    if (data.path() == null) {
       throw new BadInputException("stage " + config.stage() + " has no data source");
     }
-    return new PretrainingBatches(corpus, config.seed(), config.model().contextLength());
+    return jsonl.read(dataRoot.resolve(data.path()), config.seed(), data.heldOutFraction());
   }
 }
