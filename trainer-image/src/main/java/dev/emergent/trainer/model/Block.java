@@ -1,5 +1,6 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,13 +16,20 @@ public final class Block {
   private INDArray midGrad; // [N, D]
   private INDArray inputGrad; // [N, D]
 
-  public Block(Parameters.Builder params, String name, int dModel, int heads, int ffn, int layers) {
+  public Block(
+      Parameters.Builder params,
+      String name,
+      int dModel,
+      int heads,
+      int ffn,
+      int layers,
+      TensorParallel tp) {
     // GPT-2 scales the init of the projections into the residual stream by 1/√(2·layers).
     double projStd = 0.02 / Math.sqrt(2.0 * layers);
     ln1 = new LayerNorm(params, name + ".ln1", dModel);
-    attention = new CausalSelfAttention(params, name + ".attn", dModel, heads, projStd);
+    attention = new CausalSelfAttention(params, name + ".attn", dModel, heads, projStd, tp);
     ln2 = new LayerNorm(params, name + ".ln2", dModel);
-    mlp = new Mlp(params, name + ".mlp", dModel, ffn, projStd);
+    mlp = new Mlp(params, name + ".mlp", dModel, ffn, projStd, tp);
   }
 
   /** x [B·T, D] -> [B·T, D]. */

@@ -1,8 +1,10 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
+import dev.emergent.trainer.tensor.Shard;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,9 +20,10 @@ public final class CausalSelfAttention {
   /** Added to scores above the diagonal; exp of it underflows to 0 in float and double. */
   private static final double MASKED = -1e9;
 
-  private final Linear qkv; // [D] -> [3D]: queries, keys, values of every head
-  private final Linear proj; // [D] -> [D]
-  private final int heads;
+  private final Linear qkv; // [D] -> [3·H·hd]: queries, keys, values of this rank's heads
+  private final Linear proj; // [H·hd] -> [D], partial sums on a model axis
+  private final TensorParallel tp;
+  private final int heads; // on this rank
   private final int headDim;
   private int batch;
   private int time;
@@ -38,15 +41,36 @@ public final class CausalSelfAttention {
   private INDArray scores; // scratch [B·H·T, T]
   private INDArray dqkv; // [B·T, 3D]
 
+  /**
+   * On a model axis of size m each rank holds H/m heads: their query, key and value columns of the
+   * packed projection (column-parallel) and their rows of the output projection (row-parallel).
+   */
   public CausalSelfAttention(
-      Parameters.Builder params, String name, int dModel, int heads, double projStd) {
-    this.heads = heads;
+      Parameters.Builder params,
+      String name,
+      int dModel,
+      int heads,
+      double projStd,
+      TensorParallel tp) {
+    this.tp = tp;
+    this.heads = heads / tp.size();
     this.headDim = dModel / heads;
-    qkv = new Linear(params, name + ".qkv", dModel, 3L * dModel, 0.02);
-    proj = new Linear(params, name + ".proj", dModel, dModel, projStd);
+    long local = (long) this.heads * headDim;
+    qkv =
+        new Linear(params, name + ".qkv", dModel, 3 * local, 0.02, tp.columns(3), tp.rows(3), true);
+    proj =
+        new Linear(
+            params,
+            name + ".proj",
+            local,
+            dModel,
+            projStd,
+            tp.rows(1),
+            Shard.WHOLE,
+            tp.index() == 0);
   }
 
-  /** x [B·T, D] -> [B·T, D]. */
+  /** x [B·T, D] -> [B·T, D]; one all-reduce over the model axis. */
   public INDArray forward(INDArray x, int batch, int time) {
     allocate(x.dataType(), batch, time);
     INDArray packed = qkv.forward(x).reshape('c', batch, time, 3, heads, headDim);
@@ -79,10 +103,10 @@ public final class CausalSelfAttention {
     Blas.batched(
         false, false, bh, time, headDim, time, probs, square, v, block, headOut, block, 1, 0);
     merged.reshape('c', batch, time, heads, headDim).assign(headOut.permute(0, 2, 1, 3));
-    return proj.forward(merged);
+    return tp.allReduce(proj.forward(merged));
   }
 
-  /** dy [B·T, D] -> dx [B·T, D]. */
+  /** dy [B·T, D] -> dx [B·T, D]; one all-reduce over the model axis. */
   public INDArray backward(INDArray dy) {
     INDArray dmerged = proj.backward(dy);
     // headOut's buffer now holds the gradient of the head outputs.
@@ -106,7 +130,7 @@ public final class CausalSelfAttention {
     part(packed, 0).assign(dq.permute(0, 2, 1, 3));
     part(packed, 1).assign(dk.permute(0, 2, 1, 3));
     part(packed, 2).assign(dv.permute(0, 2, 1, 3));
-    return qkv.backward(dqkv);
+    return tp.allReduce(qkv.backward(dqkv));
   }
 
   /** Queries (0), keys (1) or values (2) of a [B, T, 3, H, hd] array: a [B, T, H, hd] view. */

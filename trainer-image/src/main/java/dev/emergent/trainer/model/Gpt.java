@@ -1,5 +1,7 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.mesh.TensorParallel;
+import dev.emergent.trainer.optim.GradientClipping;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameter;
@@ -16,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Gpt {
   private final ModelShape shape;
+  private final TensorParallel tp;
   private final Parameters parameters;
   private final TokenEmbedding embedding;
   private final List<Block> blocks = new ArrayList<>();
@@ -35,12 +38,19 @@ public final class Gpt {
    * (reward and value models), whose parameters are named {@code score.*}.
    */
   public Gpt(ModelShape shape, DataType dataType, boolean scalarHead) {
+    this(shape, dataType, scalarHead, TensorParallel.single());
+  }
+
+  /** This rank's part of a GPT split over a model axis ({@link TensorParallel}). */
+  public Gpt(ModelShape shape, DataType dataType, boolean scalarHead, TensorParallel tp) {
     this.shape = shape;
+    this.tp = tp;
     Parameters.Builder params = Parameters.builder(dataType);
     embedding = new TokenEmbedding(params, shape.vocab(), shape.dModel(), shape.contextLength());
     for (int i = 0; i < shape.layers(); i++) {
       blocks.add(
-          new Block(params, "h." + i, shape.dModel(), shape.heads(), shape.ffn(), shape.layers()));
+          new Block(
+              params, "h." + i, shape.dModel(), shape.heads(), shape.ffn(), shape.layers(), tp));
     }
     finalNorm = new LayerNorm(params, "ln_f", shape.dModel());
     this.scalarHead = scalarHead ? new ScalarHead(params, "score", shape.dModel()) : null;
@@ -49,6 +59,10 @@ public final class Gpt {
 
   public ModelShape shape() {
     return shape;
+  }
+
+  public TensorParallel tensorParallel() {
+    return tp;
   }
 
   public Parameters parameters() {
@@ -76,6 +90,15 @@ public final class Gpt {
       dx = blocks.get(i).backward(dx);
     }
     embedding.backward(dx);
+  }
+
+  /**
+   * Scales the gradients down to a global L2 norm of {@code maxNorm} (the norm over every rank's
+   * shards) and returns the norm before clipping.
+   */
+  public double clipGradients(double maxNorm) {
+    double norm = Math.sqrt(tp.gradNormSquared(parameters));
+    return GradientClipping.clip(parameters.grads(), norm, maxNorm);
   }
 
   /** The scalar head; only models built with one have it. */

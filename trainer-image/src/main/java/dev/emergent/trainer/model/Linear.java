@@ -4,19 +4,40 @@ import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
+import dev.emergent.trainer.tensor.Shard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** y = x·W + b. Gradients accumulate, so that micro-batches add up before a step. */
 public final class Linear {
   private final Parameter weight; // [in, out]
   private final Parameter bias; // [out]
+  private final boolean addsBias;
   private INDArray input; // [N, in], kept for backward
   private INDArray output; // [N, out]
   private INDArray inputGrad; // [N, in]
 
   public Linear(Parameters.Builder params, String name, long in, long out, double std) {
-    weight = params.matrix(name + ".weight", in, out, std);
-    bias = params.vector(name + ".bias", out, Parameter.Init.ZERO);
+    this(params, name, in, out, std, Shard.WHOLE, Shard.WHOLE, true);
+  }
+
+  /**
+   * A linear layer holding shards of its weight and bias, with local sizes {@code in} and {@code
+   * out}. A row-parallel layer's outputs are partial sums that are added up across ranks: only one
+   * rank may add the bias, so {@code addsBias} is false on the others (the bias gradient is the
+   * same on all of them).
+   */
+  public Linear(
+      Parameters.Builder params,
+      String name,
+      long in,
+      long out,
+      double std,
+      Shard weightShard,
+      Shard biasShard,
+      boolean addsBias) {
+    weight = params.matrix(name + ".weight", in, out, std, weightShard);
+    bias = params.vector(name + ".bias", out, Parameter.Init.ZERO, biasShard);
+    this.addsBias = addsBias;
   }
 
   /** x [N, in] -> y [N, out]; the returned array is reused by the next call. */
@@ -24,7 +45,9 @@ public final class Linear {
     input = x;
     output = Buffers.ensure(output, x.dataType(), x.size(0), weight.shape()[1]);
     Blas.gemm(false, false, x, weight.value(), output, 1, 0);
-    output.addiRowVector(bias.value());
+    if (addsBias) {
+      output.addiRowVector(bias.value());
+    }
     return output;
   }
 

@@ -1,6 +1,8 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Parameters;
+import dev.emergent.trainer.tensor.Shard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** x·W1 + b1 -> GELU -> ·W2 + b2, widening to ffn in between. */
@@ -9,18 +11,41 @@ public final class Mlp {
   private final Gelu gelu = new Gelu();
   private final Linear proj; // [F] -> [D]
 
-  public Mlp(Parameters.Builder params, String name, int dModel, int ffn, double projStd) {
-    fc = new Linear(params, name + ".fc", dModel, ffn, 0.02);
-    proj = new Linear(params, name + ".proj", ffn, dModel, projStd);
+  private final TensorParallel tp;
+
+  /**
+   * On a model axis of size m each rank holds F/m columns of the first layer and the matching rows
+   * of the second (Megatron's column- then row-parallel pair), so GELU needs no communication.
+   */
+  public Mlp(
+      Parameters.Builder params,
+      String name,
+      int dModel,
+      int ffn,
+      double projStd,
+      TensorParallel tp) {
+    this.tp = tp;
+    long local = ffn / tp.size();
+    fc = new Linear(params, name + ".fc", dModel, local, 0.02, tp.columns(1), tp.rows(1), true);
+    proj =
+        new Linear(
+            params,
+            name + ".proj",
+            local,
+            dModel,
+            projStd,
+            tp.rows(1),
+            Shard.WHOLE,
+            tp.index() == 0);
   }
 
-  /** x [N, D] -> [N, D]. */
+  /** x [N, D] -> [N, D]; one all-reduce over the model axis. */
   public INDArray forward(INDArray x) {
-    return proj.forward(gelu.forward(fc.forward(x)));
+    return tp.allReduce(proj.forward(gelu.forward(fc.forward(x))));
   }
 
-  /** dy [N, D] -> dx [N, D]. */
+  /** dy [N, D] -> dx [N, D]; one all-reduce over the model axis. */
   public INDArray backward(INDArray dy) {
-    return fc.backward(gelu.backward(proj.backward(dy)));
+    return tp.allReduce(fc.backward(gelu.backward(proj.backward(dy))));
   }
 }

@@ -8,7 +8,14 @@ public final class GradientClipping {
 
   /** Clips in place and returns the norm before clipping. */
   public static double clip(INDArray grads, double maxNorm) {
-    double norm = grads.norm2Number().doubleValue();
+    return clip(grads, grads.norm2Number().doubleValue(), maxNorm);
+  }
+
+  /**
+   * Clips in place, given the global norm (which on a model axis spans every rank's shards), and
+   * returns it.
+   */
+  public static double clip(INDArray grads, double norm, double maxNorm) {
     double coefficient = maxNorm / (norm + 1e-6);
     if (coefficient < 1) {
       grads.muli(coefficient);

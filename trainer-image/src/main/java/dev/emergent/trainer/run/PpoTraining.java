@@ -12,11 +12,11 @@ import dev.emergent.trainer.generate.Generator;
 import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
-import dev.emergent.trainer.optim.GradientClipping;
 import dev.emergent.trainer.optim.LearningRateSchedule;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +27,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * PPO as in InstructGPT: the policy and a frozen reference start from the policy checkpoint, the
- * value model and a frozen reward model from the reward checkpoint. Each step samples a rollout
- * with the KV cache, scores it (reward model at the last token plus the offset that makes
- * demonstrations score 0, minus β·KL to the reference per token), computes GAE advantages, and runs
- * several epochs of clipped policy and value updates over minibatches.
+ * value model (trunk, with its head zeroed) and a frozen reward model from the reward checkpoint.
+ * Each step samples a rollout with the KV cache, scores it (reward model at the last token plus the
+ * offset that makes demonstrations score 0), rewards it with the score less the score of the
+ * reference's own answer to the prompt, minus β·KL to the reference per token, computes GAE
+ * advantages, and runs several epochs of clipped policy and value updates over minibatches.
  */
 public final class PpoTraining implements StageLoop {
   private static final int EVAL_PROMPTS = 64;
+  private static final int EVAL_SAMPLES_PER_PROMPT = 4;
 
   private final StageConfig config;
   private final StageConfig.Ppo ppo;
@@ -61,6 +63,7 @@ public final class PpoTraining implements StageLoop {
     int actions; // response tokens, END included when the response ended
     int last; // position of the last token of the sequence
     boolean ended;
+    String prompt;
     String answer; // the known answer, or null
     String response;
     double[] oldLogProbs;
@@ -69,7 +72,17 @@ public final class PpoTraining implements StageLoop {
     double[] advantages;
     double[] returns;
     double score;
+    double baseline; // score of the reference's greedy answer to the same prompt
   }
+
+  /**
+   * The reward model's score of the reference's greedy answer to each prompt, subtracted from the
+   * score of every response to it. A baseline that depends on the prompt alone leaves the policy
+   * gradient unbiased; it removes the part of the score the policy cannot change, which at this
+   * scale otherwise swamps the difference between right and wrong answers. Cached: the reference is
+   * frozen.
+   */
+  private final Map<String, Double> baselines = new HashMap<>();
 
   public PpoTraining(
       StageConfig config,
@@ -104,6 +117,11 @@ public final class PpoTraining implements StageLoop {
     CheckpointStore.loadWeights(rewardCheckpoint, reward.parameters());
     value = new Gpt(shape, DataType.FLOAT, true);
     CheckpointStore.loadWeights(rewardCheckpoint, value.parameters());
+    // Returns are measured against the reference's answer (see baselines), so they start near 0:
+    // the value head starts there too, on the reward model's trunk.
+    value.parameters().list().stream()
+        .filter(p -> p.name().startsWith("score."))
+        .forEach(p -> p.value().assign(0));
     Map<String, Double> rewardMetrics = rewardCheckpoint.manifest().metrics();
     rewardOffset = rewardMetrics == null ? 0 : rewardMetrics.getOrDefault("rewardOffset", 0.0);
     StageConfig.Optimizer opt = config.optimizer();
@@ -120,6 +138,7 @@ public final class PpoTraining implements StageLoop {
   public StepResult step(long step) {
     List<Sample> rollout = rollout(step);
     score(rollout);
+    baselines(rollout);
     advantages(rollout);
     double learningRate = schedule.at(step);
     double policyLoss = 0;
@@ -144,12 +163,11 @@ public final class PpoTraining implements StageLoop {
         policyLoss += update.loss;
         clipped += update.clipped;
         dataParallel.allReduceGradients(policy.parameters());
-        gradNorm =
-            GradientClipping.clip(policy.parameters().grads(), config.optimizer().gradClipNorm());
+        gradNorm = policy.clipGradients(config.optimizer().gradClipNorm());
         policyOptimizer.step(learningRate);
         valueLoss += valueUpdate(batch, actions);
         dataParallel.allReduceGradients(value.parameters());
-        GradientClipping.clip(value.parameters().grads(), config.optimizer().gradClipNorm());
+        value.clipGradients(config.optimizer().gradClipNorm());
         valueOptimizer.step(learningRate);
         tokens += (long) batch.size() * time * 2;
         updates++;
@@ -203,39 +221,76 @@ public final class PpoTraining implements StageLoop {
   }
 
   /**
-   * Held-out exact match and reward-model score of greedy completions, next to the same numbers for
-   * the frozen reference (the policy PPO started from), so the gain is in the report.
+   * Held-out numbers for the policy next to the same numbers for the frozen reference (the policy
+   * PPO started from), so the gain is in the report: greedy exact match and reward-model score, and
+   * the mean reward-model score and exact match of responses sampled as in the rollouts, which is
+   * the quantity PPO maximises.
    */
   @Override
   public Map<String, Double> evaluate() {
     Map<String, Double> metrics = new LinkedHashMap<>(lastRollout);
-    metrics.put("exactMatch", exactMatch.of(policy));
-    metrics.put("evalScore", greedyScore(policy));
+    metrics.putAll(heldOut(policy, ""));
     if (referenceMetrics.isEmpty()) {
-      referenceMetrics.put("referenceExactMatch", exactMatch.of(reference));
-      referenceMetrics.put("referenceEvalScore", greedyScore(reference));
+      referenceMetrics.putAll(heldOut(reference, "reference"));
     }
     metrics.putAll(referenceMetrics);
     metrics.put(
         "evalScoreGain", metrics.get("evalScore") - referenceMetrics.get("referenceEvalScore"));
+    metrics.put(
+        "sampleScoreGain",
+        metrics.get("sampleScore") - referenceMetrics.get("referenceSampleScore"));
     return metrics;
   }
 
-  /** Mean reward-model score (with offset) of greedy completions of held-out prompts. */
-  public double greedyScore(Gpt model) {
+  private Map<String, Double> heldOut(Gpt model, String prefix) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    List<Sample> greedy = evalSamples(model, Generator.Sampling.greedy(ppo.maxNewTokens()), 1);
+    List<Sample> sampled =
+        evalSamples(
+            model,
+            new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens()),
+            EVAL_SAMPLES_PER_PROMPT);
+    metrics.put(name(prefix, "exactMatch"), exactMatch.of(model));
+    metrics.put(name(prefix, "evalScore"), meanScore(greedy));
+    metrics.put(name(prefix, "sampleScore"), meanScore(sampled));
+    metrics.put(name(prefix, "sampleExactMatch"), correctFraction(sampled));
+    return metrics;
+  }
+
+  private static String name(String prefix, String metric) {
+    return prefix.isEmpty()
+        ? metric
+        : prefix + Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
+  }
+
+  /**
+   * Scored completions of the held-out prompts, {@code perPrompt} each, from seeds that depend only
+   * on the prompt and sample index, so that the policy and the reference are compared on the same
+   * draws.
+   */
+  private List<Sample> evalSamples(Gpt model, Generator.Sampling sampling, int perPrompt) {
     Generator generator = new Generator(model);
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < EVAL_PROMPTS; i++) {
       PostTrainingData.Question q = exactMatch.question(i);
-      samples.add(
-          sample(
-              generator,
-              q,
-              Generator.Sampling.greedy(ppo.maxNewTokens()),
-              new SplittableRandom(i)));
+      for (int k = 0; k < perPrompt; k++) {
+        samples.add(sample(generator, q, sampling, new SplittableRandom(Seeds.mix(i, k))));
+      }
     }
     scoreWithRewardModel(samples);
+    return samples;
+  }
+
+  private static double meanScore(List<Sample> samples) {
     return samples.stream().mapToDouble(s -> s.score).average().orElse(0);
+  }
+
+  private static double correctFraction(List<Sample> samples) {
+    return samples.stream()
+        .filter(s -> s.answer != null)
+        .mapToDouble(s -> s.ended && s.response.equals(s.answer) ? 1 : 0)
+        .average()
+        .orElse(0);
   }
 
   private List<Sample> rollout(long step) {
@@ -281,6 +336,7 @@ public final class PpoTraining implements StageLoop {
     s.actions = length - prompt.length;
     s.last = PromptFormat.scorePosition(sequence, time);
     s.answer = q.answer();
+    s.prompt = q.prompt();
     s.response = ByteTokenizer.decode(completion.tokens());
     return s;
   }
@@ -315,7 +371,28 @@ public final class PpoTraining implements StageLoop {
     }
   }
 
-  /** GAE(γ, λ) on per-token rewards −β·KL plus the score at the last token; whitened. */
+  /** Sets each sample's baseline, generating the reference's answers to prompts not seen yet. */
+  private void baselines(List<Sample> rollout) {
+    Generator generator = new Generator(reference);
+    Map<String, Sample> fresh = new LinkedHashMap<>();
+    for (Sample s : rollout) {
+      if (!baselines.containsKey(s.prompt) && !fresh.containsKey(s.prompt)) {
+        PostTrainingData.Question q = new PostTrainingData.Question(s.prompt, s.answer);
+        Generator.Sampling greedy = Generator.Sampling.greedy(ppo.maxNewTokens());
+        fresh.put(s.prompt, sample(generator, q, greedy, new SplittableRandom(0)));
+      }
+    }
+    scoreWithRewardModel(new ArrayList<>(fresh.values()));
+    fresh.forEach((prompt, answer) -> baselines.put(prompt, answer.score));
+    for (Sample s : rollout) {
+      s.baseline = baselines.get(s.prompt);
+    }
+  }
+
+  /**
+   * GAE(γ, λ) on per-token rewards −β·KL plus, at the last token, the score less its baseline;
+   * whitened.
+   */
   private void advantages(List<Sample> rollout) {
     List<Double> all = new ArrayList<>();
     for (Sample s : rollout) {
@@ -325,7 +402,8 @@ public final class PpoTraining implements StageLoop {
       double gae = 0;
       for (int a = s.actions - 1; a >= 0; a--) {
         double r =
-            -klCoef * (s.oldLogProbs[a] - s.refLogProbs[a]) + (a == s.actions - 1 ? s.score : 0);
+            -klCoef * (s.oldLogProbs[a] - s.refLogProbs[a])
+                + (a == s.actions - 1 ? s.score - s.baseline : 0);
         double delta = r + ppo.gamma() * next - s.values[a];
         gae = delta + ppo.gamma() * ppo.lambda() * gae;
         s.advantages[a] = gae;

@@ -8,7 +8,6 @@ import dev.emergent.trainer.data.Seeds;
 import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
-import dev.emergent.trainer.optim.GradientClipping;
 import dev.emergent.trainer.optim.LearningRateSchedule;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,8 +84,7 @@ public final class RewardTraining implements StageLoop {
       throw new LossDivergedException(step, loss);
     }
     dataParallel.allReduceGradients(gpt.parameters());
-    double gradNorm =
-        GradientClipping.clip(gpt.parameters().grads(), config.optimizer().gradClipNorm());
+    double gradNorm = gpt.clipGradients(config.optimizer().gradClipNorm());
     double learningRate = schedule.at(step);
     optimizer.step(learningRate);
     return new StepResult(

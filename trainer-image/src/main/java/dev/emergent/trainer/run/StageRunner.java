@@ -5,10 +5,12 @@ import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.SftBatches;
 import dev.emergent.trainer.generate.ExactMatch;
 import dev.emergent.trainer.mesh.DataParallel;
+import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
@@ -35,6 +37,7 @@ public final class StageRunner {
   private final PrintStream log;
   private final int rank;
   private final DataParallel dataParallel;
+  private final TensorParallel tensorParallel;
 
   /** How the stage ended, for the termination summary. */
   public record Outcome(
@@ -47,12 +50,22 @@ public final class StageRunner {
       double peakFlops,
       Consumer<Progress> progress,
       PrintStream log) {
-    this(config, store, dataRoot, peakFlops, progress, log, 0, DataParallel.single());
+    this(
+        config,
+        store,
+        dataRoot,
+        peakFlops,
+        progress,
+        log,
+        0,
+        DataParallel.single(),
+        TensorParallel.single());
   }
 
   /**
-   * A runner for one rank of a data-parallel gang: every rank trains, rank 0 alone writes
-   * checkpoints (the replicas are identical).
+   * A runner for one rank of a gang on a data × model mesh: every rank trains its shard of the
+   * model on its slice of the batch; checkpoints hold the whole model, gathered over the model
+   * axis, and rank 0 alone writes them (data replicas are identical).
    */
   public StageRunner(
       StageConfig config,
@@ -62,8 +75,10 @@ public final class StageRunner {
       Consumer<Progress> progress,
       PrintStream log,
       int rank,
-      DataParallel dataParallel) {
+      DataParallel dataParallel,
+      TensorParallel tensorParallel) {
     this.rank = rank;
+    this.tensorParallel = tensorParallel;
     this.dataParallel = dataParallel;
     this.config = config;
     this.store = store;
@@ -74,13 +89,19 @@ public final class StageRunner {
   }
 
   public Outcome run() throws IOException {
+    if (config.type() == StageType.PPO && tensorParallel.size() > 1) {
+      throw new BadInputException(
+          "PPO stage " + config.stage() + " runs on a data axis only; set its model axis to 1");
+    }
     ModelShape shape = ModelShape.of(config.model());
-    Gpt gpt = new Gpt(shape, DataType.FLOAT, config.type() == StageType.RewardModel);
+    boolean scalarHead = config.type() == StageType.RewardModel;
+    Gpt gpt = new Gpt(shape, DataType.FLOAT, scalarHead, tensorParallel);
     StageConfig.Optimizer opt = config.optimizer();
     AdamW optimizer =
         new AdamW(gpt.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());
-    Manifest.TrainingState state = start(gpt, optimizer);
-    StageLoop training = loop(gpt, optimizer);
+    Unsharded whole = new Unsharded(gpt, scalarHead, opt);
+    Manifest.TrainingState state = start(gpt, optimizer, whole);
+    StageLoop training = loop(gpt, optimizer, whole);
     log.printf(
         "%s/%s: %s, %,d parameters, %d steps of %d sequences × %d tokens%n",
         config.run(),
@@ -114,14 +135,16 @@ public final class StageRunner {
         metrics.putAll(training.evaluate());
       }
       if (done % config.checkpoint().everySteps() == 0 || last) {
+        Gpt wholeModel = whole.model();
+        AdamW wholeOptimizer = whole.optimizer(optimizer);
         checkpoint =
             rank != 0
                 ? CheckpointPaths.step(config.run(), config.stage(), done)
                 : store.save(
                     config,
                     done,
-                    gpt.parameters(),
-                    optimizer,
+                    wholeModel.parameters(),
+                    wholeOptimizer,
                     new Manifest.TrainingState(done, tokensSeen),
                     Map.copyOf(metrics));
       }
@@ -150,12 +173,18 @@ public final class StageRunner {
     return new Outcome(ExitCode.SUCCEEDED, config.steps(), checkpoint, metrics, null);
   }
 
-  private StageLoop loop(Gpt gpt, AdamW optimizer) throws IOException {
+  private StageLoop loop(Gpt gpt, AdamW optimizer, Unsharded whole) throws IOException {
     int time = config.model().contextLength();
     return switch (config.type()) {
       case Pretrain ->
           new Training(
-              config, gpt, optimizer, StageData.pretraining(config, dataRoot), null, dataParallel);
+              config,
+              gpt,
+              optimizer,
+              StageData.pretraining(config, dataRoot),
+              null,
+              dataParallel,
+              whole::model);
       case SFT ->
           new Training(
               config,
@@ -163,7 +192,8 @@ public final class StageRunner {
               optimizer,
               new SftBatches(StageData.demonstrations(config, dataRoot), config.seed(), time),
               new ExactMatch(StageData.demonstrations(config, dataRoot), config.seed()),
-              dataParallel);
+              dataParallel,
+              whole::model);
       case RewardModel ->
           new RewardTraining(
               config,
@@ -185,10 +215,11 @@ public final class StageRunner {
   }
 
   /** Restores the stage's latest checkpoint, or loads its input, or initialises from the seed. */
-  private Manifest.TrainingState start(Gpt gpt, AdamW optimizer) throws IOException {
+  private Manifest.TrainingState start(Gpt gpt, AdamW optimizer, Unsharded whole)
+      throws IOException {
     Optional<CheckpointStore.Loaded> latest = store.latest(config);
     if (latest.isPresent()) {
-      CheckpointStore.load(latest.get(), gpt.parameters(), optimizer);
+      whole.load(latest.get(), optimizer);
       Manifest.TrainingState state = latest.get().manifest().state();
       log.printf(
           "resuming from %s at step %d%n", relative(latest.get().folder()), state.nextStep());
@@ -198,7 +229,7 @@ public final class StageRunner {
     String input =
         config.type() == StageType.PPO ? config.inputs().policy() : config.inputs().init();
     if (input != null) {
-      List<String> fresh = CheckpointStore.loadWeights(store.open(input), gpt.parameters());
+      List<String> fresh = whole.loadWeights(store.open(input), config.seed());
       log.printf(
           "starting from %s%s%n",
           input, fresh.isEmpty() ? "" : " (newly initialised: " + String.join(", ", fresh) + ")");

@@ -13,6 +13,7 @@ import dev.emergent.trainer.mesh.MeshGroups;
 import dev.emergent.trainer.mesh.PeerLostException;
 import dev.emergent.trainer.mesh.ProcessGroup;
 import dev.emergent.trainer.mesh.Rendezvous;
+import dev.emergent.trainer.mesh.TensorParallel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,12 @@ public final class TrainerMain {
               : DataParallel.over(
                   new ProcessGroup(
                       MeshGroups.along(config.mesh(), ResolvedMesh.DATA, rank), peers));
+      TensorParallel tensorParallel =
+          worldSize == 1
+              ? TensorParallel.single()
+              : TensorParallel.over(
+                  new ProcessGroup(
+                      MeshGroups.along(config.mesh(), ResolvedMesh.MODEL, rank), peers));
       out.printf(
           "rank %d of %d at %s, mesh %s, %d compute threads%s%n",
           rank,
@@ -135,12 +142,12 @@ public final class TrainerMain {
               },
               out,
               rank,
-              dataParallel)
+              dataParallel,
+              tensorParallel)
           .run();
     }
   }
 
-  /** Sharding over the model axis is not built yet; the data axis is. */
   private static void checkMesh(StageConfig config, int worldSize, int rank) {
     if (worldSize != config.mesh().deviceCount()) {
       throw new BadInputException(
@@ -154,12 +161,6 @@ public final class TrainerMain {
     }
     if (rank < 0 || rank >= worldSize) {
       throw new BadInputException("rank " + rank + " outside 0.." + (worldSize - 1));
-    }
-    if (config.mesh().size(ResolvedMesh.MODEL) > 1) {
-      throw new BadInputException(
-          "mesh axis 'model' of size "
-              + config.mesh().size(ResolvedMesh.MODEL)
-              + ": tensor parallelism is not built yet (the data axis is)");
     }
   }
 

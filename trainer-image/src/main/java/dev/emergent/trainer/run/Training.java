@@ -7,12 +7,12 @@ import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Batch;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
-import dev.emergent.trainer.optim.GradientClipping;
 import dev.emergent.trainer.optim.LearningRateSchedule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Token-level training (Pretrain, SFT): the micro-batches of a step, their gradients summed,
@@ -29,19 +29,25 @@ public final class Training implements StageLoop {
   private final LearningRateSchedule schedule;
   private final ExactMatch exactMatch;
   private final DataParallel dataParallel;
+  private final Supplier<Gpt> whole;
 
   public Training(StageConfig config, Gpt gpt, AdamW optimizer, StepBatches data) {
-    this(config, gpt, optimizer, data, null, DataParallel.single());
+    this(config, gpt, optimizer, data, null, DataParallel.single(), () -> gpt);
   }
 
-  /** With {@code exactMatch}, evaluations also report the exact match of greedy completions. */
+  /**
+   * With {@code exactMatch}, evaluations also report the exact match of greedy completions of the
+   * whole model (which {@code whole} assembles on a model axis).
+   */
   public Training(
       StageConfig config,
       Gpt gpt,
       AdamW optimizer,
       StepBatches data,
       ExactMatch exactMatch,
-      DataParallel dataParallel) {
+      DataParallel dataParallel,
+      Supplier<Gpt> whole) {
+    this.whole = whole;
     this.config = config;
     this.gpt = gpt;
     this.optimizer = optimizer;
@@ -81,8 +87,7 @@ public final class Training implements StageLoop {
       throw new LossDivergedException(step, totals[0]);
     }
     dataParallel.allReduceGradients(gpt.parameters());
-    double gradNorm =
-        GradientClipping.clip(gpt.parameters().grads(), config.optimizer().gradClipNorm());
+    double gradNorm = gpt.clipGradients(config.optimizer().gradClipNorm());
     if (!Double.isFinite(gradNorm)) {
       throw new LossDivergedException(step, gradNorm);
     }
@@ -97,7 +102,7 @@ public final class Training implements StageLoop {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("evalLoss", evalLoss());
     if (exactMatch != null) {
-      metrics.put("exactMatch", exactMatch.of(gpt));
+      metrics.put("exactMatch", exactMatch.of(whole.get()));
     }
     return metrics;
   }

@@ -19,16 +19,18 @@ public final class Parameter {
   private final Init init;
   private final double std;
   private final boolean decay;
+  private final Shard shard;
   private INDArray value;
   private INDArray grad;
   private long offset;
 
-  Parameter(String name, long[] shape, Init init, double std, boolean decay) {
+  Parameter(String name, long[] shape, Init init, double std, boolean decay, Shard shard) {
     this.name = name;
     this.shape = shape.clone();
     this.init = init;
     this.std = std;
     this.decay = decay;
+    this.shard = shard;
   }
 
   void bind(INDArray value, INDArray grad, long offset) {
@@ -51,6 +53,16 @@ public final class Parameter {
       length *= size;
     }
     return length;
+  }
+
+  /** The part of the full tensor this rank holds; {@link Shard#WHOLE} when replicated. */
+  public Shard shard() {
+    return shard;
+  }
+
+  /** Shape of the full tensor, of which this rank may hold a shard. */
+  public long[] fullShape() {
+    return shard.fullShape(shape);
   }
 
   /** Element offset of this tensor in the flat buffers. */

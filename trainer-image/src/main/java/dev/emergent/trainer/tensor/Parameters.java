@@ -82,11 +82,13 @@ public final class Parameters {
         case ZERO -> p.value().assign(0);
         case ONE -> p.value().assign(1);
         case NORMAL -> {
-          double[] data = new double[(int) p.length()];
-          for (int i = 0; i < data.length; i++) {
-            data[i] = gaussian(random) * p.std();
+          // The full tensor is drawn and sliced, so that a sharded model starts as the whole one.
+          double[] full = new double[(int) (p.length() * p.shard().count())];
+          for (int i = 0; i < full.length; i++) {
+            full[i] = gaussian(random) * p.std();
           }
-          p.value().assign(Nd4j.create(data, p.shape(), dataType));
+          double[] mine = p.shard().whole() ? full : p.shard().slice(full, p.fullShape());
+          p.value().assign(Nd4j.create(mine, p.shape(), dataType));
         }
       }
     }
@@ -113,11 +115,22 @@ public final class Parameters {
     }
 
     public Parameter matrix(String name, long rows, long cols, double std) {
-      return add(new Parameter(name, new long[] {rows, cols}, Parameter.Init.NORMAL, std, true));
+      return matrix(name, rows, cols, std, Shard.WHOLE);
+    }
+
+    /** A matrix of which this rank holds {@code shard}; rows and cols are the local sizes. */
+    public Parameter matrix(String name, long rows, long cols, double std, Shard shard) {
+      return add(
+          new Parameter(name, new long[] {rows, cols}, Parameter.Init.NORMAL, std, true, shard));
     }
 
     public Parameter vector(String name, long length, Parameter.Init init) {
-      return add(new Parameter(name, new long[] {length}, init, 0, false));
+      return vector(name, length, init, Shard.WHOLE);
+    }
+
+    /** A vector of which this rank holds {@code shard}; length is the local size. */
+    public Parameter vector(String name, long length, Parameter.Init init, Shard shard) {
+      return add(new Parameter(name, new long[] {length}, init, 0, false, shard));
     }
 
     private Parameter add(Parameter parameter) {

@@ -4,6 +4,7 @@ import static dev.emergent.trainer.model.GradientCheck.check;
 import static dev.emergent.trainer.model.GradientCheck.project;
 import static dev.emergent.trainer.model.GradientCheck.random;
 
+import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import java.util.function.DoubleSupplier;
@@ -89,7 +90,7 @@ class LayerGradientTest {
   void causalSelfAttention() {
     checkLayer(
         "attention",
-        b -> new CausalSelfAttention(b, "attn", D, 2, 0.5),
+        b -> new CausalSelfAttention(b, "attn", D, 2, 0.5, TensorParallel.single()),
         l -> x -> l.forward(x, BATCH, TIME),
         l -> l::backward,
         new long[] {N, D},
@@ -100,7 +101,7 @@ class LayerGradientTest {
   void mlp() {
     checkLayer(
         "mlp",
-        b -> new Mlp(b, "mlp", D, 16, 0.5),
+        b -> new Mlp(b, "mlp", D, 16, 0.5, TensorParallel.single()),
         l -> l::forward,
         l -> l::backward,
         new long[] {N, D},
@@ -111,7 +112,7 @@ class LayerGradientTest {
   void block() {
     checkLayer(
         "block",
-        b -> new Block(b, "h.0", D, 2, 16, 2),
+        b -> new Block(b, "h.0", D, 2, 16, 2, TensorParallel.single()),
         l -> x -> l.forward(x, BATCH, TIME),
         l -> l::backward,
         new long[] {N, D},

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * raises the greedy score is open work.
  */
 class PostTrainingTest {
+  /** Nats per response; docs/post-training.md documents it. */
+  static final double KL_BOUND = 0.5;
+
   @TempDir static Path root;
   private static final Map<String, List<Progress>> REPORTS = new LinkedHashMap<>();
 
@@ -60,11 +63,13 @@ class PostTrainingTest {
   }
 
   @Test
-  void ppoStaysNearTheReference() {
+  void ppoRaisesTheRewardKeepsExactMatchAndStaysNearTheReference() {
     Map<String, Double> after = last("ppo").metrics();
-    assertThat(after.get("kl")).isLessThan(0.5);
-    assertThat(after.get("exactMatch")).isGreaterThanOrEqualTo(0.9);
-    assertThat(after).containsKeys("referenceExactMatch", "referenceEvalScore", "evalScoreGain");
+    System.out.println("PPO after " + last("ppo").step() + " steps: " + after);
+    assertThat(after.get("sampleScore")).isGreaterThan(after.get("referenceSampleScore"));
+    assertThat(after.get("sampleScoreGain")).isPositive();
+    assertThat(after.get("exactMatch")).isGreaterThanOrEqualTo(after.get("referenceExactMatch"));
+    assertThat(after.get("kl")).isLessThan(KL_BOUND);
   }
 
   @Test

@@ -28,6 +28,37 @@ public final class StageConfigs {
         lr);
   }
 
+  /**
+   * The same stage on a data × model mesh of one pod per device: the global batch is unchanged and
+   * split over the data ranks.
+   */
+  public static StageConfig onMesh(StageConfig c, int data, int model) {
+    ResolvedMesh mesh =
+        new ResolvedMesh(
+            List.of(new ResolvedMesh.Axis("data", data), new ResolvedMesh.Axis("model", model)),
+            data * model,
+            1,
+            Device.CPU);
+    return new StageConfig(
+        c.run(),
+        c.stage(),
+        c.type(),
+        c.index(),
+        c.seed(),
+        c.model(),
+        mesh,
+        c.data(),
+        c.steps(),
+        c.batchSize(),
+        c.batchSize() / data,
+        1,
+        c.optimizer(),
+        c.evalEverySteps(),
+        c.checkpoint(),
+        c.inputs(),
+        c.ppo());
+  }
+
   /** A 1-layer, 4-step stage of any run, name, type and inputs. */
   public static StageConfig tiny(
       String run, String stage, StageType type, StageConfig.Inputs inputs) {

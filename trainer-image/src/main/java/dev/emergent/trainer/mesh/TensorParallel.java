@@ -1,0 +1,138 @@
+package dev.emergent.trainer.mesh;
+
+import dev.emergent.trainer.tensor.Parameter;
+import dev.emergent.trainer.tensor.Parameters;
+import dev.emergent.trainer.tensor.Shard;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The model axis of a mesh, Megatron-style: each rank holds a slice of every attention and MLP
+ * block (heads, and columns of the MLP's first layer), the blocks' outputs are summed over the axis
+ * in the forward pass and their input gradients in the backward pass. Embeddings, layer norms and
+ * the tied output head are replicated: at these vocabulary sizes a vocab-parallel head would trade
+ * a few kilobytes of memory for two more collectives per step.
+ */
+public final class TensorParallel {
+  private final ProcessGroup group;
+
+  private TensorParallel(ProcessGroup group) {
+    this.group = group;
+  }
+
+  public static TensorParallel single() {
+    return new TensorParallel(null);
+  }
+
+  public static TensorParallel over(ProcessGroup group) {
+    return new TensorParallel(group.size() == 1 ? null : group);
+  }
+
+  /** This rank's position along the model axis. */
+  public int index() {
+    return group == null ? 0 : group.index();
+  }
+
+  public int size() {
+    return group == null ? 1 : group.size();
+  }
+
+  /** This rank's columns of a matrix whose columns form {@code groups} blocks. */
+  public Shard columns(int groups) {
+    return Shard.columns(groups, index(), size());
+  }
+
+  /** This rank's rows of a matrix (or elements of a vector) in {@code groups} blocks. */
+  public Shard rows(int groups) {
+    return Shard.rows(groups, index(), size());
+  }
+
+  /** Sums {@code x} over the model axis, in place. */
+  public INDArray allReduce(INDArray x) {
+    if (group == null) {
+      return x;
+    }
+    requireFloat(x.dataType());
+    float[] data = x.data().asFloat();
+    group.allReduceSum(data);
+    x.assign(Nd4j.create(data, x.shape(), DataType.FLOAT));
+    return x;
+  }
+
+  /**
+   * The squared L2 norm of the whole model's gradient: shards summed over the axis, replicated
+   * tensors (the same on every rank) counted once.
+   */
+  public double gradNormSquared(Parameters parameters) {
+    if (group == null) {
+      double norm = parameters.grads().norm2Number().doubleValue();
+      return norm * norm;
+    }
+    double sharded = 0;
+    double replicated = 0;
+    for (Parameter p : parameters.list()) {
+      double squares = p.grad().norm2Number().doubleValue();
+      squares *= squares;
+      if (p.shard().whole()) {
+        replicated += squares;
+      } else {
+        sharded += squares;
+      }
+    }
+    float[] total = {(float) sharded};
+    group.allReduceSum(total);
+    return total[0] + replicated;
+  }
+
+  /**
+   * Assembles whole tensors from every rank's shards: {@code localFlat} laid out as {@code local},
+   * {@code fullFlat} as {@code full} (the same model on one rank). Every rank gets the whole.
+   */
+  public void gather(Parameters local, INDArray localFlat, Parameters full, INDArray fullFlat) {
+    float[] source = localFlat.data().asFloat();
+    float[] target = new float[(int) fullFlat.length()];
+    for (int i = 0; i < local.list().size(); i++) {
+      Parameter p = local.list().get(i);
+      Parameter whole = full.list().get(i);
+      float[] mine = new float[(int) p.length()];
+      System.arraycopy(source, (int) p.offset(), mine, 0, mine.length);
+      float[] assembled = new float[(int) whole.length()];
+      if (p.shard().whole()) {
+        assembled = mine;
+      } else {
+        float[] all = group.allGather(mine);
+        for (int r = 0; r < size(); r++) {
+          float[] part = new float[mine.length];
+          System.arraycopy(all, r * mine.length, part, 0, mine.length);
+          new Shard(p.shard().dim(), p.shard().groups(), r, size())
+              .place(part, assembled, whole.shape());
+        }
+      }
+      System.arraycopy(assembled, 0, target, (int) whole.offset(), assembled.length);
+    }
+    fullFlat.assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
+  }
+
+  /** This rank's shards of whole tensors: the inverse of {@link #gather}, without messages. */
+  public static void scatter(
+      Parameters full, INDArray fullFlat, Parameters local, INDArray localFlat) {
+    float[] source = fullFlat.data().asFloat();
+    float[] target = new float[(int) localFlat.length()];
+    for (int i = 0; i < local.list().size(); i++) {
+      Parameter p = local.list().get(i);
+      Parameter whole = full.list().get(i);
+      float[] all = new float[(int) whole.length()];
+      System.arraycopy(source, (int) whole.offset(), all, 0, all.length);
+      float[] mine = p.shard().whole() ? all : p.shard().slice(all, whole.shape());
+      System.arraycopy(mine, 0, target, (int) p.offset(), mine.length);
+    }
+    localFlat.assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
+  }
+
+  private static void requireFloat(DataType type) {
+    if (type != DataType.FLOAT) {
+      throw new IllegalStateException("tensor-parallel activations are float32");
+    }
+  }
+}
