@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One TCP connection to one peer. Sends run on the channel's own thread so that a rank can send to
@@ -24,6 +25,7 @@ final class Channel implements AutoCloseable {
   private final DataInputStream in;
   private final DataOutputStream out;
   private final ExecutorService sender;
+  private final AtomicLong bytesSent = new AtomicLong();
 
   Channel(int peer, Socket socket, int timeoutMillis) throws IOException {
     this.peer = peer;
@@ -45,6 +47,11 @@ final class Channel implements AutoCloseable {
     return peer;
   }
 
+  /** Bytes queued for this peer by collectives so far, headers included. */
+  long bytesSent() {
+    return bytesSent.get();
+  }
+
   /** The raw stream, for the rendezvous's address table before collectives start. */
   java.io.OutputStream outputStream() {
     return out;
@@ -52,6 +59,7 @@ final class Channel implements AutoCloseable {
 
   /** Queues floats [offset, offset + length) for sending; the future fails if the peer is gone. */
   Future<?> send(float[] data, int offset, int length) {
+    bytesSent.addAndGet(4L + 4L * length);
     float[] copy = java.util.Arrays.copyOfRange(data, offset, offset + length);
     return sender.submit(
         () -> {

@@ -27,6 +27,17 @@ public final class Rendezvous {
 
   /** Connections of one rank to all the others. */
   public record Peers(int rank, int worldSize, Channel[] channels) implements AutoCloseable {
+    /** Bytes this rank has sent to all its peers through collectives. */
+    public long bytesSent() {
+      long total = 0;
+      for (Channel channel : channels) {
+        if (channel != null) {
+          total += channel.bytesSent();
+        }
+      }
+      return total;
+    }
+
     @Override
     public void close() {
       for (Channel channel : channels) {

@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class PpoTraining implements StageLoop {
   private static final int EVAL_PROMPTS = 64;
-  private static final int EVAL_SAMPLES_PER_PROMPT = 4;
+  private static final int EVAL_SAMPLES_PER_PROMPT = 8;
 
   private final StageConfig config;
   private final StageConfig.Ppo ppo;

@@ -129,22 +129,32 @@ public final class TrainerMain {
           server != null ? ", progress on port " + server.port() : "");
       double peak = PeakFlops.measure();
       ProgressFile file = rank == 0 ? new ProgressFile(progressFile) : null;
-      return new StageRunner(
-              config,
-              store,
-              dataRoot,
-              peak,
-              p -> {
-                current.set(p);
-                if (file != null) {
-                  file.write(p);
-                }
-              },
-              out,
-              rank,
-              dataParallel,
-              tensorParallel)
-          .run();
+      StageRunner.Outcome outcome =
+          new StageRunner(
+                  config,
+                  store,
+                  dataRoot,
+                  peak,
+                  p -> {
+                    current.set(p);
+                    if (file != null) {
+                      file.write(p);
+                    }
+                  },
+                  out,
+                  rank,
+                  dataParallel,
+                  tensorParallel)
+              .run();
+      if (worldSize == 1) {
+        return outcome;
+      }
+      // Rank 0's share of the mesh traffic, for bench/mesh-scaling and capacity planning.
+      Map<String, Double> metrics = new LinkedHashMap<>(outcome.metrics());
+      metrics.put("bytesSent", (double) peers.bytesSent());
+      out.printf("sent %,d bytes to the other ranks%n", peers.bytesSent());
+      return new StageRunner.Outcome(
+          outcome.code(), outcome.step(), outcome.checkpoint(), metrics, outcome.message());
     }
   }
 
