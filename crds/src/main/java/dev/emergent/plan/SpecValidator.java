@@ -221,9 +221,24 @@ public final class SpecValidator {
         }
       }
       mesh.ifPresent(m -> checkBatch(stage, at, m, spec.model));
+      mesh.ifPresent(m -> checkPpoMesh(stage, m, stage.mesh != null ? at + ".mesh" : "spec.mesh"));
       if (stage.name != null && stage.type != null) {
         earlier.putIfAbsent(stage.name, stage.type);
       }
+    }
+  }
+
+  /**
+   * PPO samples rollouts from the whole policy after every update, so the trainer runs it on a data
+   * axis only; a run whose mesh has a model axis gives its PPO stage a mesh of its own.
+   */
+  private void checkPpoMesh(StageSpec stage, ResolvedMesh mesh, String meshPath) {
+    if (stage.type == StageType.PPO && mesh.size(ResolvedMesh.MODEL) > 1) {
+      checks.fail(
+          meshPath,
+          "a PPO stage runs on a data axis only: the model axis must be 1 (give the stage its own"
+              + " mesh), got "
+              + mesh.size(ResolvedMesh.MODEL));
     }
   }
 

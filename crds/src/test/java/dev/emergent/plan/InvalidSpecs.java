@@ -309,6 +309,16 @@ final class InvalidSpecs {
             r -> r.getSpec().stages.get(3).maxNewTokens = 32,
             "spec.stages[3].maxNewTokens: must be less than model.contextLength (32), got 32"));
     cases.add(
+        planner(
+            "PPO on a model axis",
+            r -> {
+              r.getSpec().stages.get(3).mesh = new dev.emergent.api.v1alpha1.MeshSpec();
+              r.getSpec().stages.get(3).mesh.axes =
+                  List.of(new MeshAxis("data", 1), new MeshAxis("model", 2));
+            },
+            "spec.stages[3].mesh: a PPO stage runs on a data axis only: the model axis must be 1"
+                + " (give the stage its own mesh), got 2"));
+    cases.add(
         schema(
             "negative restart budget",
             r -> {

@@ -23,6 +23,8 @@ final class Specs {
           rewardFrom: reward
           data: {builtin: arithmetic}
           steps: 20
+          mesh:
+            axes: [{name: data, size: 4}, {name: model, size: 1}]
       """;
 
   static TrainingRun fourStages() {

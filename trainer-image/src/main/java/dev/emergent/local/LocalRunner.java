@@ -126,8 +126,9 @@ public final class LocalRunner {
         if (progress != null && progress.path("step").asLong() != lastStep) {
           lastStep = progress.path("step").asLong();
           bar.update(progress);
-          if (progress.path("loss").isNumber()) {
-            curve.add(new double[] {lastStep, progress.get("loss").asDouble()});
+          JsonNode value = progress.path("metrics").path(ReportWriter.curveMetric(stage.type()));
+          if (value.isNumber()) {
+            curve.add(new double[] {lastStep, value.asDouble()});
           }
         }
         Optional<Integer> failed = processes.failedRank();
@@ -205,7 +206,8 @@ public final class LocalRunner {
     out.println("Done in " + format(total) + ". Report: " + report.toAbsolutePath());
     for (StageResult r : results) {
       StringBuilder line = new StringBuilder(String.format("  %-10s %-12s", r.name(), r.type()));
-      for (String key : List.of("evalLoss", "exactMatch", "rewardAccuracy", "evalScore", "kl")) {
+      for (String key :
+          List.of("evalLoss", "exactMatch", "rewardAccuracy", "sampleScoreGain", "kl")) {
         if (r.metrics().containsKey(key)) {
           line.append(String.format(" %s %.3f", key, r.metrics().get(key)));
         }

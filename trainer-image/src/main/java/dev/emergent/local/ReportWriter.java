@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -61,15 +62,21 @@ final class ReportWriter {
           .append(escape(String.valueOf(r.checkpoint())))
           .append("</td></tr>");
     }
-    html.append("</table><h2>Loss</h2><div class=\"charts\">");
+    html.append("</table><h2>Training curves</h2><div class=\"charts\">");
     for (StageResult r : results) {
       html.append("<div class=\"chart\"><b>")
           .append(escape(r.name()))
-          .append("</b><br>")
+          .append("</b> ")
+          .append(r.type().equals(StageType.PPO.name()) ? "rollout reward" : "loss")
+          .append("<br>")
           .append(chart(r.lossCurve()))
           .append("</div>");
     }
-    html.append("</div><h2>Metrics</h2>");
+    html.append("</div>");
+    for (StageResult r : results) {
+      html.append(ppoAgainstReference(r));
+    }
+    html.append("<h2>Metrics</h2>");
     for (StageResult r : results) {
       html.append("<h3>")
           .append(escape(r.name()))
@@ -207,6 +214,56 @@ final class ReportWriter {
             + "<text x=\"4\" y=\"14\" font-size=\"11\">%.3f</text>"
             + "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">step %.0f</text></svg>",
         w, h, line.toString().trim(), h - pad + 4, minY, maxY, w - 90, h - 6, maxX);
+  }
+
+  /**
+   * The metric charted per step: the loss, except for PPO, whose surrogate loss says little and
+   * whose rollout reward (score less β·KL) is what it maximises.
+   */
+  static String curveMetric(StageType type) {
+    return type == StageType.PPO ? "reward" : "loss";
+  }
+
+  /**
+   * A PPO stage's held-out numbers next to its frozen reference's (the policy it started from): the
+   * reward gain and the exact match it kept, as a table.
+   */
+  private static String ppoAgainstReference(StageResult r) {
+    Map<String, Double> m = r.metrics();
+    if (!m.containsKey("sampleScore") || !m.containsKey("referenceSampleScore")) {
+      return "";
+    }
+    StringBuilder html =
+        new StringBuilder("<h2>PPO ")
+            .append(escape(r.name()))
+            .append(" against its reference</h2><table>")
+            .append("<tr><th>held-out prompts</th><th>reference</th><th>after PPO</th>")
+            .append("<th>change</th></tr>");
+    Map<String, String> rows = new LinkedHashMap<>();
+    rows.put("sampleScore", "reward-model score of sampled answers");
+    rows.put("sampleExactMatch", "exact match of sampled answers");
+    rows.put("evalScore", "reward-model score of greedy answers");
+    rows.put("exactMatch", "exact match of greedy answers");
+    rows.forEach(
+        (metric, label) -> {
+          String reference =
+              "reference" + Character.toUpperCase(metric.charAt(0)) + metric.substring(1);
+          if (m.containsKey(metric) && m.containsKey(reference)) {
+            html.append("<tr><td>")
+                .append(label)
+                .append("</td><td>")
+                .append(String.format("%.3f", m.get(reference)))
+                .append("</td><td>")
+                .append(String.format("%.3f", m.get(metric)))
+                .append("</td><td>")
+                .append(String.format("%+.3f", m.get(metric) - m.get(reference)))
+                .append("</td></tr>");
+          }
+        });
+    html.append("</table><p>KL to the reference: ")
+        .append(String.format("%.3f", m.getOrDefault("kl", Double.NaN)))
+        .append(" nats per response.</p>");
+    return html.toString();
   }
 
   private static String escape(String text) {

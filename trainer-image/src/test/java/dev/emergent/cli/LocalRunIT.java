@@ -70,9 +70,14 @@ class LocalRunIT {
     assertThat(report.split("<svg", -1)).hasSize(5);
     assertThat(report)
         .contains(
-            "exactMatch", "rewardAccuracy", "Samples before and after PPO", "\"stage\" : \"ppo\"");
+            "exactMatch",
+            "rewardAccuracy",
+            "PPO ppo against its reference",
+            "reward-model score of sampled answers",
+            "Samples before and after PPO",
+            "\"stage\" : \"ppo\"");
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("[4/4] ppo", "Done in", "rewardAccuracy");
+        .contains("[4/4] ppo", "Done in", "rewardAccuracy", "sampleScoreGain");
     assertThat(trainers()).isEmpty();
   }
 

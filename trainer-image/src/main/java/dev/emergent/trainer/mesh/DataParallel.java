@@ -21,7 +21,7 @@ public final class DataParallel {
   }
 
   public static DataParallel over(ProcessGroup group) {
-    return new DataParallel(group);
+    return new DataParallel(group.size() == 1 ? null : group);
   }
 
   /** This rank's position along the data axis. */

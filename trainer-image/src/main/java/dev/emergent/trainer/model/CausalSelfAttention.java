@@ -4,7 +4,6 @@ import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
-import dev.emergent.trainer.tensor.Shard;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,18 +55,8 @@ public final class CausalSelfAttention {
     this.heads = heads / tp.size();
     this.headDim = dModel / heads;
     long local = (long) this.heads * headDim;
-    qkv =
-        new Linear(params, name + ".qkv", dModel, 3 * local, 0.02, tp.columns(3), tp.rows(3), true);
-    proj =
-        new Linear(
-            params,
-            name + ".proj",
-            local,
-            dModel,
-            projStd,
-            tp.rows(1),
-            Shard.WHOLE,
-            tp.index() == 0);
+    qkv = Linear.columnParallel(params, name + ".qkv", dModel, 3 * local, 0.02, 3, tp);
+    proj = Linear.rowParallel(params, name + ".proj", local, dModel, projStd, tp);
   }
 
   /** x [B·T, D] -> [B·T, D]; one all-reduce over the model axis. */

@@ -1,5 +1,6 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameter;
@@ -38,6 +39,36 @@ public final class Linear {
     weight = params.matrix(name + ".weight", in, out, std, weightShard);
     bias = params.vector(name + ".bias", out, Parameter.Init.ZERO, biasShard);
     this.addsBias = addsBias;
+  }
+
+  /**
+   * Megatron's column-parallel layer on a model axis: this rank's slice of the output columns (in
+   * {@code groups} blocks, 3 for a packed query/key/value projection) and of the bias; {@code
+   * localOut} columns here.
+   */
+  public static Linear columnParallel(
+      Parameters.Builder params,
+      String name,
+      long in,
+      long localOut,
+      double std,
+      int groups,
+      TensorParallel tp) {
+    return new Linear(params, name, in, localOut, std, tp.columns(groups), tp.rows(groups), true);
+  }
+
+  /**
+   * Megatron's row-parallel layer on a model axis: this rank's {@code localIn} rows of the weight;
+   * its outputs are partial sums, so the replicated bias is added by the axis's first rank only.
+   */
+  public static Linear rowParallel(
+      Parameters.Builder params,
+      String name,
+      long localIn,
+      long out,
+      double std,
+      TensorParallel tp) {
+    return new Linear(params, name, localIn, out, std, tp.rows(1), Shard.WHOLE, tp.index() == 0);
   }
 
   /** x [N, in] -> y [N, out]; the returned array is reused by the next call. */

@@ -2,7 +2,6 @@ package dev.emergent.trainer.model;
 
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Parameters;
-import dev.emergent.trainer.tensor.Shard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** x·W1 + b1 -> GELU -> ·W2 + b2, widening to ffn in between. */
@@ -26,17 +25,8 @@ public final class Mlp {
       TensorParallel tp) {
     this.tp = tp;
     long local = ffn / tp.size();
-    fc = new Linear(params, name + ".fc", dModel, local, 0.02, tp.columns(1), tp.rows(1), true);
-    proj =
-        new Linear(
-            params,
-            name + ".proj",
-            local,
-            dModel,
-            projStd,
-            tp.rows(1),
-            Shard.WHOLE,
-            tp.index() == 0);
+    fc = Linear.columnParallel(params, name + ".fc", dModel, local, 0.02, 1, tp);
+    proj = Linear.rowParallel(params, name + ".proj", local, dModel, projStd, tp);
   }
 
   /** x [N, D] -> [N, D]; one all-reduce over the model axis. */

@@ -107,18 +107,9 @@ public final class TrainerMain {
                 LaunchEnvironment.PROGRESS_PORT, Integer.toString(DEFAULT_PROGRESS_PORT)));
     try (Rendezvous.Peers peers = rendezvous(env, rank, worldSize, out);
         ProgressServer server = rank == 0 ? new ProgressServer(port, current) : null) {
-      DataParallel dataParallel =
-          worldSize == 1
-              ? DataParallel.single()
-              : DataParallel.over(
-                  new ProcessGroup(
-                      MeshGroups.along(config.mesh(), ResolvedMesh.DATA, rank), peers));
+      DataParallel dataParallel = DataParallel.over(axis(config, ResolvedMesh.DATA, rank, peers));
       TensorParallel tensorParallel =
-          worldSize == 1
-              ? TensorParallel.single()
-              : TensorParallel.over(
-                  new ProcessGroup(
-                      MeshGroups.along(config.mesh(), ResolvedMesh.MODEL, rank), peers));
+          TensorParallel.over(axis(config, ResolvedMesh.MODEL, rank, peers));
       out.printf(
           "rank %d of %d at %s, mesh %s, %d compute threads%s%n",
           rank,
@@ -156,6 +147,12 @@ public final class TrainerMain {
       return new StageRunner.Outcome(
           outcome.code(), outcome.step(), outcome.checkpoint(), metrics, outcome.message());
     }
+  }
+
+  /** The ranks that share every coordinate with {@code rank} except the one along {@code axis}. */
+  private static ProcessGroup axis(
+      StageConfig config, String axis, int rank, Rendezvous.Peers peers) {
+    return new ProcessGroup(MeshGroups.along(config.mesh(), axis, rank), peers);
   }
 
   private static void checkMesh(StageConfig config, int worldSize, int rank) {

@@ -3,11 +3,10 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.emergent.api.v1alpha1.Device;
 import dev.emergent.plan.LaunchEnvironment;
-import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,29 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerProcessesIT {
   @TempDir Path dir;
 
-  private Path config(int steps) throws IOException {
-    StageConfig c = StageConfigs.pretrain(1, 32, 2, 16, steps, 8, 4, 1e-3);
-    StageConfig twoRanks =
-        new StageConfig(
-            c.run(),
-            c.stage(),
-            c.type(),
-            c.index(),
-            c.seed(),
-            c.model(),
-            new ResolvedMesh(List.of(new ResolvedMesh.Axis("data", 2)), 2, 1, Device.CPU),
-            c.data(),
-            c.steps(),
-            c.batchSize(),
-            4,
-            1,
-            c.optimizer(),
-            c.evalEverySteps(),
-            c.checkpoint(),
-            c.inputs(),
-            c.ppo());
+  private Path config(int steps, int data, int model) throws IOException {
+    StageConfig onMesh =
+        StageConfigs.onMesh(StageConfigs.pretrain(1, 32, 2, 16, steps, 8, 4, 1e-3), data, model);
     Path file = dir.resolve("stage.json");
-    TrainingRunFiles.JSON.writeValue(file.toFile(), twoRanks);
+    TrainingRunFiles.JSON.writeValue(file.toFile(), onMesh);
     return file;
   }
 
@@ -89,7 +70,7 @@ class TrainerProcessesIT {
 
   @Test
   void twoRanksTrainTogetherAndRankZeroPublishesTheCheckpoint() throws Exception {
-    List<Process> ranks = start(config(6), freePort());
+    List<Process> ranks = start(config(6, 2, 1), freePort());
 
     for (Process rank : ranks) {
       assertThat(rank.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -98,12 +79,31 @@ class TrainerProcessesIT {
     assertThat(summary(0).get("checkpoint").asText()).isEqualTo("test/pretrain/step-6");
     assertThat(summary(1).get("outcome").asText()).isEqualTo("SUCCEEDED");
     assertThat(dir.resolve("checkpoints/test/pretrain/step-6/manifest.json")).exists();
-    assertThat(Files.readString(dir.resolve("rank-1.log"))).contains("rank 1 of 2 at {data=1}");
+    assertThat(Files.readString(dir.resolve("rank-1.log")))
+        .contains("rank 1 of 2 at {data=1, model=0}");
+  }
+
+  @Test
+  void twoModelRanksSplitTheModelAndPublishTheWholeOne() throws Exception {
+    List<Process> ranks = start(config(6, 1, 2), freePort());
+
+    for (Process rank : ranks) {
+      assertThat(rank.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(rank.exitValue()).isZero();
+    }
+    assertThat(Files.readString(dir.resolve("rank-1.log"))).contains("at {data=0, model=1}");
+    assertThat(summary(0).at("/metrics/bytesSent").asDouble()).isPositive();
+    CheckpointStore.Loaded saved =
+        CheckpointStore.openFolder(dir.resolve("checkpoints/test/pretrain/step-6"));
+    assertThat(saved.manifest().tensors())
+        .filteredOn(t -> t.name().equals("h.0.attn.qkv.weight"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.shape()).containsExactly(32L, 96L));
   }
 
   @Test
   void whenARankDiesTheOtherStopsWithThePeerLostCode() throws Exception {
-    List<Process> ranks = start(config(100000), freePort());
+    List<Process> ranks = start(config(100000, 2, 1), freePort());
     Path progress = dir.resolve("checkpoints/test/pretrain/progress.json");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!(Files.exists(progress) && Files.readString(progress).contains("\"Running\""))) {
