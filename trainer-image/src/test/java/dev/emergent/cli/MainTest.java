@@ -41,7 +41,7 @@ class MainTest {
         .contains("Stage 1/4  pretrain  (Pretrain, 1000 steps)")
         .contains("mesh      data=2 × model=1 (2 pods × 1 cpu), world size 2")
         .contains("rank 1    pod 1    slot 0   data=1 model=0")
-        .contains("Stage 4/4  ppo  (PPO, 30 steps)")
+        .contains("Stage 4/4  ppo  (PPO, 60 steps)")
         .contains("inputs    policy quickstart/sft/latest, reward model quickstart/reward/latest")
         .contains("\"klCoef\" : 0.02");
     assertThat(err()).isEmpty();
