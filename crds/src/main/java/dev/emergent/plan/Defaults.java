@@ -35,6 +35,7 @@ public final class Defaults {
   public static final int MAX_NEW_TOKENS = 16;
   public static final double TEMPERATURE = 1.0;
   public static final int TOP_K = 0;
+  public static final double REWARD_CENTERING = 0;
 
   /** Vocabulary rows are padded to a multiple of this (and of every model axis of the run). */
   public static final int VOCAB_PADDING = 64;

@@ -76,7 +76,8 @@ public final class Planner {
               stage.evalEverySteps != null ? stage.evalEverySteps : Math.max(1, stage.steps / 10),
               checkpoint(spec.checkpoint, name, stage.name),
               inputs(stage, name, published),
-              stage.type == StageType.PPO ? ppo(stage) : null);
+              stage.type == StageType.PPO ? ppo(stage) : null,
+              stage.type == StageType.RewardModel ? rewardModel(stage) : null);
       stages.add(
           new StagePlan(
               i,
@@ -255,6 +256,11 @@ public final class Planner {
       return null;
     }
     return published.getOrDefault(fromStage, CheckpointPaths.latest(run, fromStage));
+  }
+
+  private static StageConfig.RewardModel rewardModel(StageSpec stage) {
+    return new StageConfig.RewardModel(
+        Objects.requireNonNullElse(stage.rewardCentering, Defaults.REWARD_CENTERING));
   }
 
   private static StageConfig.Ppo ppo(StageSpec stage) {

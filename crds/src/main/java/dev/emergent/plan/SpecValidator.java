@@ -205,7 +205,7 @@ public final class SpecValidator {
       }
       if (checks.required(at + ".type", stage.type)) {
         checkInputs(stage, at, earlier);
-        checkPpoFields(stage, at);
+        checkTypeSpecificFields(stage, at);
       }
       checkData(stage.data, at + ".data");
       checkTraining(stage, at);
@@ -329,7 +329,11 @@ public final class SpecValidator {
         "a relative path below the checkpoint volume root");
   }
 
-  private void checkPpoFields(StageSpec stage, String at) {
+  private void checkTypeSpecificFields(StageSpec stage, String at) {
+    if (stage.type != StageType.RewardModel && stage.rewardCentering != null) {
+      checks.fail(at, "rewardCentering applies only to RewardModel stages");
+    }
+    checks.closedRange(at + ".rewardCentering", stage.rewardCentering, 0, 10);
     if (stage.type != StageType.PPO) {
       boolean any =
           stage.klCoef != null

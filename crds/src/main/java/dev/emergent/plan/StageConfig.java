@@ -27,7 +27,8 @@ public record StageConfig(
     int evalEverySteps,
     Checkpoint checkpoint,
     Inputs inputs,
-    Ppo ppo) {
+    Ppo ppo,
+    RewardModel rewardModel) {
 
   /** Model shape; {@code paddedVocabSize} rows of the embedding, {@code vocabSize} of them used. */
   public record Model(
@@ -70,6 +71,9 @@ public record StageConfig(
 
   /** PPO hyperparameters; {@code klTarget} null means a fixed KL coefficient. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  /** Reward-model settings: the weight of the reward-centering term (0: off). */
+  public record RewardModel(double centering) {}
+
   public record Ppo(
       double klCoef,
       Double klTarget,

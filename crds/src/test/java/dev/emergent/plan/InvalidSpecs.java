@@ -248,6 +248,12 @@ final class InvalidSpecs {
                 + " stages"));
     cases.add(
         cel(
+            "rewardCentering on a PPO stage",
+            r -> r.getSpec().stages.get(3).rewardCentering = 0.01,
+            "spec.stages[3]: rewardCentering applies only to RewardModel stages",
+            "rewardCentering applies only to RewardModel stages"));
+    cases.add(
+        cel(
             "klCoef on an SFT stage",
             r -> r.getSpec().stages.get(1).klCoef = 0.1,
             "spec.stages[1]: klCoef, klTarget, clipRange, valueClipRange, gamma, lambda, ppoEpochs,"

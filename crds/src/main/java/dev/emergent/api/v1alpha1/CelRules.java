@@ -111,6 +111,9 @@ final class CelRules {
           + " has(self.ppoEpochs) || has(self.rolloutSize) || has(self.maxNewTokens) ||"
           + " has(self.temperature) || has(self.topK))";
 
+  static final String CENTERING_ONLY_ON_REWARD_MODEL =
+      "self.type == 'RewardModel' || !has(self.rewardCentering)";
+
   static final String ONE_DATA_SOURCE = "has(self.builtin) != has(self.path)";
 
   static final String OPERAND_DIGITS_ONLY_FOR_BUILTIN =

@@ -36,6 +36,9 @@ import io.fabric8.generator.annotation.ValidationRule;
         "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
             + " PPO stages")
 @ValidationRule(
+    value = CelRules.CENTERING_ONLY_ON_REWARD_MODEL,
+    message = "rewardCentering applies only to RewardModel stages")
+@ValidationRule(
     value = CelRules.PPO_FIELDS_ONLY_ON_PPO,
     message =
         "klCoef, klTarget, clipRange, valueClipRange, gamma, lambda, ppoEpochs, rolloutSize,"
@@ -197,6 +200,14 @@ public class StageSpec {
   @Max(1000000)
   @JsonPropertyDescription("PPO: sample from the k most likely tokens; 0 means all. Default: 0.")
   public Integer topK;
+
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription(
+      "RewardModel: weight of the reward-centering term weight·(r_chosen + r_rejected)² added to"
+          + " the pairwise loss, which pulls rewards toward a mean of 0 (Eisenstein et al. 2023"
+          + " use 0.01). Default: 0 (off).")
+  public Double rewardCentering;
 
   @JsonPropertyDescription(
       "Mesh of this stage instead of spec.mesh. A checkpoint written on one mesh loads on"

@@ -56,6 +56,7 @@ public final class ThroughputBenchmark {
             1,
             new StageConfig.Checkpoint("bench/pretrain", 1, 1),
             StageConfig.Inputs.NONE,
+            null,
             null);
     Gpt gpt = new Gpt(ModelShape.of(model), DataType.FLOAT);
     gpt.parameters().initialize(config.seed());

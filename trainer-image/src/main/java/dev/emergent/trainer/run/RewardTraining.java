@@ -17,7 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reward model training: a scalar head on the trunk read at each completion's last token, and the
- * pairwise Bradley–Terry loss −log σ(r_chosen − r_rejected) (InstructGPT).
+ * pairwise Bradley–Terry loss −log σ(r_chosen − r_rejected) (InstructGPT), plus, when the stage
+ * sets a centering weight w, w·(r_chosen + r_rejected)², which leaves the preference untouched and
+ * pulls the rewards' mean toward 0 (Eisenstein et al. 2023).
  */
 public final class RewardTraining implements StageLoop {
   static final int EVAL_PAIRS = 128;
@@ -30,6 +32,7 @@ public final class RewardTraining implements StageLoop {
   private final PostTrainingData.Demonstrations demonstrations;
   private final LearningRateSchedule schedule;
   private final DataParallel dataParallel;
+  private final double centering;
 
   /** Rewards of the chosen and the rejected completion of each pair of a batch. */
   private record Scores(double[] chosen, double[] rejected) {}
@@ -43,6 +46,7 @@ public final class RewardTraining implements StageLoop {
       DataParallel dataParallel) {
     this.dataParallel = dataParallel;
     this.config = config;
+    this.centering = config.rewardModel() == null ? 0 : config.rewardModel().centering();
     this.gpt = gpt;
     this.optimizer = optimizer;
     this.pairs = pairs;
@@ -69,11 +73,13 @@ public final class RewardTraining implements StageLoop {
       INDArray ds = Nd4j.create(gpt.parameters().dataType(), batch.ids().length, 1);
       for (int p = 0; p < batch.pairs(); p++) {
         double margin = scores.chosen()[p] - scores.rejected()[p];
-        loss += softplus(-margin) / config.batchSize();
+        double sum = scores.chosen()[p] + scores.rejected()[p];
+        loss += (softplus(-margin) + centering * sum * sum) / config.batchSize();
         right += margin > 0 ? 1 : 0;
         double g = -sigmoid(-margin) / config.batchSize();
-        ds.putScalar(batch.last()[2 * p], 0, g);
-        ds.putScalar(batch.last()[2 * p + 1], 0, -g);
+        double center = 2 * centering * sum / config.batchSize();
+        ds.putScalar(batch.last()[2 * p], 0, g + center);
+        ds.putScalar(batch.last()[2 * p + 1], 0, -g + center);
       }
       gpt.backwardHidden(gpt.scalarHead().backward(ds));
       tokens += batch.ids().length;

@@ -25,7 +25,8 @@ public final class StageConfigs {
         steps,
         batch,
         micro,
-        lr);
+        lr,
+        0);
   }
 
   /**
@@ -56,13 +57,32 @@ public final class StageConfigs {
         c.evalEverySteps(),
         c.checkpoint(),
         c.inputs(),
-        c.ppo());
+        c.ppo(),
+        c.rewardModel());
   }
 
   /** A 1-layer, 4-step stage of any run, name, type and inputs. */
   public static StageConfig tiny(
       String run, String stage, StageType type, StageConfig.Inputs inputs) {
-    return stage(run, stage, type, inputs, 1, 16, 2, 8, 4, 2, 2, 1e-3);
+    return stage(run, stage, type, inputs, 1, 16, 2, 8, 4, 2, 2, 1e-3, 0);
+  }
+
+  /** A 1-layer reward model trained from scratch, with a reward-centering weight. */
+  public static StageConfig rewardModel(int steps, double lr, double centering) {
+    return stage(
+        "test",
+        "reward",
+        StageType.RewardModel,
+        StageConfig.Inputs.NONE,
+        1,
+        16,
+        2,
+        16,
+        steps,
+        8,
+        8,
+        lr,
+        centering);
   }
 
   private static StageConfig stage(
@@ -77,7 +97,8 @@ public final class StageConfigs {
       int steps,
       int batch,
       int micro,
-      double lr) {
+      double lr,
+      double centering) {
     return new StageConfig(
         run,
         stage,
@@ -104,6 +125,7 @@ public final class StageConfigs {
         Math.max(1, steps / 2),
         new StageConfig.Checkpoint(run + "/" + stage, Math.max(1, steps / 2), 2),
         inputs,
-        null);
+        null,
+        type == StageType.RewardModel ? new StageConfig.RewardModel(centering) : null);
   }
 }

@@ -91,6 +91,7 @@ class StageRunnerTest {
         c.evalEverySteps(),
         new StageConfig.Checkpoint(c.checkpoint().directory(), 10, 2),
         c.inputs(),
-        c.ppo());
+        c.ppo(),
+        c.rewardModel());
   }
 }
