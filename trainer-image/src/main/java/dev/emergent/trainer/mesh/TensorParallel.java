@@ -97,10 +97,9 @@ public final class TensorParallel {
       Parameter whole = full.list().get(i);
       float[] mine = new float[(int) p.length()];
       System.arraycopy(source, (int) p.offset(), mine, 0, mine.length);
-      float[] assembled = new float[(int) whole.length()];
-      if (p.shard().whole()) {
-        assembled = mine;
-      } else {
+      float[] assembled = mine;
+      if (!p.shard().whole()) {
+        assembled = new float[(int) whole.length()];
         float[] all = group.allGather(mine);
         for (int r = 0; r < size(); r++) {
           float[] part = new float[mine.length];
