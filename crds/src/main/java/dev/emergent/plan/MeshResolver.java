@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 
 /** Checks a mesh against the mesh rules and fills in the -1 axis, pods and defaults. */
 final class MeshResolver {
-  static final Set<String> SUPPORTED_AXES = Set.of(ResolvedMesh.DATA, ResolvedMesh.MODEL);
   private static final Pattern DNS_LABEL = Pattern.compile(Limits.DNS_LABEL);
 
   private MeshResolver() {}
@@ -102,8 +101,14 @@ final class MeshResolver {
         boolean wellFormed = checks.pattern(at + ".name", axis.name, DNS_LABEL, 32, "a DNS label");
         if (!seen.add(axis.name)) {
           checks.fail(at + ".name", "axis names must be unique, \"" + axis.name + "\" repeats");
-        } else if (wellFormed && !SUPPORTED_AXES.contains(axis.name)) {
-          checks.fail(at + ".name", "unknown axis \"" + axis.name + "\" (supported: data, model)");
+        } else if (wellFormed && !MeshAxis.KNOWN_NAMES.contains(axis.name)) {
+          checks.fail(
+              at + ".name",
+              "unknown axis \""
+                  + axis.name
+                  + "\" (supported: "
+                  + String.join(", ", MeshAxis.KNOWN_NAMES)
+                  + ")");
         }
       }
       if (checks.required(at + ".size", axis.size)) {

@@ -1,6 +1,7 @@
 package dev.emergent.plan;
 
 import dev.emergent.api.v1alpha1.Device;
+import dev.emergent.api.v1alpha1.MeshAxis;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,8 @@ import java.util.Map;
  */
 public record ResolvedMesh(List<Axis> axes, int pods, int devicesPerPod, Device device) {
 
-  public static final String DATA = "data";
-  public static final String MODEL = "model";
+  public static final String DATA = MeshAxis.DATA;
+  public static final String MODEL = MeshAxis.MODEL;
 
   /** One named axis and its size. */
   public record Axis(String name, int size) {}

@@ -1,11 +1,13 @@
 package dev.emergent.plan;
 
+import dev.emergent.api.v1alpha1.CelRules;
 import dev.emergent.api.v1alpha1.CheckpointSpec;
 import dev.emergent.api.v1alpha1.CheckpointStorage;
 import dev.emergent.api.v1alpha1.DataSpec;
 import dev.emergent.api.v1alpha1.FailurePolicy;
 import dev.emergent.api.v1alpha1.Limits;
 import dev.emergent.api.v1alpha1.ModelSpec;
+import dev.emergent.api.v1alpha1.PodResources;
 import dev.emergent.api.v1alpha1.ScheduleSpec;
 import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.StageSpec;
@@ -28,6 +30,8 @@ public final class SpecValidator {
   private static final Pattern DNS_LABEL = Pattern.compile(Limits.DNS_LABEL);
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
   private static final Pattern RELATIVE_PATH = Pattern.compile(Limits.RELATIVE_PATH);
+  private static final Pattern IMAGE_REFERENCE = Pattern.compile(Limits.IMAGE_REFERENCE);
+  private static final Pattern QUANTITY = Pattern.compile(Limits.QUANTITY);
   private static final int MAX_STAGE_NAME = 40;
 
   private final FieldChecks checks = new FieldChecks();
@@ -59,7 +63,8 @@ public final class SpecValidator {
     if (checks.isClean()) {
       checkModelFitsMesh(spec.model, mesh.orElseThrow(), "spec.mesh");
     }
-    checks.pattern("spec.image", spec.image, Pattern.compile("^\\S+$"), 512, "an image reference");
+    checks.pattern("spec.image", spec.image, IMAGE_REFERENCE, 512, "an image reference");
+    checkResources("spec.resources", spec.resources);
     checks.range("spec.seed", spec.seed, 0, Integer.MAX_VALUE);
     checks.range("spec.ttlSecondsAfterFinished", spec.ttlSecondsAfterFinished, 0, 31536000);
     checkCheckpoint(spec.checkpoint);
@@ -148,14 +153,10 @@ public final class SpecValidator {
           at,
           "set claimName (an existing claim) or size/storageClassName (a new volume), not both");
     }
-    if (storage.size != null) {
-      try {
-        if (Quantity.getAmountInBytes(storage.size).signum() <= 0) {
-          checks.fail(at + ".size", "must be positive, got " + storage.size);
-        }
-      } catch (IllegalArgumentException e) {
-        checks.fail(at + ".size", "must be a quantity such as 10Gi, got \"" + storage.size + "\"");
-      }
+    if (checkQuantity(at + ".size", storage.size)
+        && storage.size != null
+        && Quantity.getAmountInBytes(storage.size).signum() <= 0) {
+      checks.fail(at + ".size", "must be positive, got " + storage.size);
     }
   }
 
@@ -209,6 +210,7 @@ public final class SpecValidator {
       }
       checkData(stage.data, at + ".data");
       checkTraining(stage, at);
+      checkResources(at + ".resources", stage.resources);
       Optional<ResolvedMesh> mesh = runMesh;
       if (stage.mesh != null) {
         int before = checks.violations().size();
@@ -240,6 +242,42 @@ public final class SpecValidator {
               + " mesh), got "
               + mesh.size(ResolvedMesh.MODEL));
     }
+  }
+
+  private static boolean isSet(StageSpec stage, String field) {
+    try {
+      return StageSpec.class.getField(field).get(stage) != null;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("StageSpec has no public field " + field, e);
+    }
+  }
+
+  private void checkResources(String at, PodResources resources) {
+    if (resources == null) {
+      return;
+    }
+    Map<String, Map<String, Quantity>> lists = new java.util.LinkedHashMap<>();
+    lists.put("requests", resources.requests);
+    lists.put("limits", resources.limits);
+    lists.forEach(
+        (kind, quantities) -> {
+          if (quantities != null) {
+            quantities.forEach((name, value) -> checkQuantity(at + "." + kind + "." + name, value));
+          }
+        });
+  }
+
+  /** Reports a value that is no quantity and returns whether it is absent or well formed. */
+  private boolean checkQuantity(String field, Quantity value) {
+    if (value == null) {
+      return true;
+    }
+    String text = value.toString();
+    if (!QUANTITY.matcher(text).matches()) {
+      checks.fail(field, "must be a quantity such as 10Gi, got \"" + text + "\"");
+      return false;
+    }
+    return true;
   }
 
   private void checkInputs(StageSpec stage, String at, Map<String, StageType> earlier) {
@@ -335,23 +373,8 @@ public final class SpecValidator {
     }
     checks.closedRange(at + ".rewardCentering", stage.rewardCentering, 0, 10);
     if (stage.type != StageType.PPO) {
-      boolean any =
-          stage.klCoef != null
-              || stage.klTarget != null
-              || stage.clipRange != null
-              || stage.valueClipRange != null
-              || stage.gamma != null
-              || stage.lambda != null
-              || stage.ppoEpochs != null
-              || stage.rolloutSize != null
-              || stage.maxNewTokens != null
-              || stage.temperature != null
-              || stage.topK != null;
-      if (any) {
-        checks.fail(
-            at,
-            "klCoef, klTarget, clipRange, valueClipRange, gamma, lambda, ppoEpochs, rolloutSize,"
-                + " maxNewTokens, temperature and topK apply only to PPO stages");
+      if (CelRules.PPO_ONLY_FIELDS.stream().anyMatch(field -> isSet(stage, field))) {
+        checks.fail(at, CelRules.PPO_ONLY_MESSAGE);
       }
       return;
     }
@@ -411,7 +434,11 @@ public final class SpecValidator {
   private void checkBatch(StageSpec stage, String at, ResolvedMesh mesh, ModelSpec model) {
     int data = mesh.size(ResolvedMesh.DATA);
     int batch = stage.batchSize == null ? Defaults.BATCH_SIZE : stage.batchSize;
-    if (stage.microBatchSize != null) {
+    if (stage.microBatchSize != null && stage.microBatchSize > batch) {
+      checks.fail(
+          at + ".microBatchSize",
+          "must not exceed batchSize (" + batch + "), got " + stage.microBatchSize);
+    } else if (stage.microBatchSize != null) {
       if (batch % (data * stage.microBatchSize) != 0) {
         checks.fail(
             at + ".batchSize",

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelFunctionDecl;
-import dev.cel.common.CelOverloadDecl;
-import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
-import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.io.IOException;
@@ -44,29 +40,12 @@ final class CrdAdmission {
   CrdAdmission() throws IOException {
     JsonNode crd = new YAMLMapper().readTree(CRD.toFile());
     schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
-    // indexOf is part of the Kubernetes CEL list library, not of standard CEL.
     compiler =
         CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN)
-            .addFunctionDeclarations(
-                CelFunctionDecl.newFunctionDeclaration(
-                    "indexOf",
-                    CelOverloadDecl.newMemberOverload(
-                        "list_indexOf",
-                        SimpleType.INT,
-                        ListType.create(SimpleType.DYN),
-                        SimpleType.DYN)))
             .build();
-    runtime =
-        CelRuntimeFactory.standardCelRuntimeBuilder()
-            .addFunctionBindings(
-                CelFunctionBinding.from(
-                    "list_indexOf",
-                    List.class,
-                    Object.class,
-                    (list, item) -> (long) list.indexOf(item)))
-            .build();
+    runtime = CelRuntimeFactory.standardCelRuntimeBuilder().build();
   }
 
   /** Every refusal of {@code object} (a whole TrainingRun as JSON). */

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CRD refuses at admission what the table says it refuses, with the CEL message the table
- * names, and lets through what only the planner can judge.
+ * names.
  */
 class CrdAdmissionTest {
   private static CrdAdmission admission;
@@ -53,7 +53,6 @@ class CrdAdmissionTest {
               .extracting(CrdAdmission.Refusal::message)
               .contains(invalid.celMessage());
       case SCHEMA -> assertThat(refusals).isNotEmpty().noneMatch(CrdAdmission.Refusal::fromCel);
-      case PLANNER_ONLY -> assertThat(refusals).isEmpty();
     }
   }
 }

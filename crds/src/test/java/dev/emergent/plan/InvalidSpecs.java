@@ -21,9 +21,15 @@ final class InvalidSpecs {
   /** Who refuses a spec at {@code kubectl apply} time, before the planner sees it. */
   enum Admission {
     CEL,
-    SCHEMA,
-    PLANNER_ONLY
+    SCHEMA
   }
+
+  private static final String BATCH_RULE =
+      "batchSize (default 32) must be divisible by the size of the stage mesh's axis 'data' ×"
+          + " microBatchSize";
+  private static final String PPO_MESH_RULE =
+      "a PPO stage runs on a data axis only: its mesh's axis 'model' must be 1 (give the stage its"
+          + " own mesh)";
 
   record Case(
       String description,
@@ -108,10 +114,11 @@ final class InvalidSpecs {
             "spec.mesh.devicesPerPod: must divide the device count (4), got 3",
             "devicesPerPod must divide the device count (the product of the axis sizes)"));
     cases.add(
-        planner(
+        cel(
             "unknown axis name",
             r -> r.getSpec().mesh.axes.get(0).name = "pipeline",
-            "spec.mesh.axes[0].name: unknown axis \"pipeline\" (supported: data, model)"));
+            "spec.mesh.axes[0].name: unknown axis \"pipeline\" (supported: data, model)",
+            "name must be one of data, model"));
     cases.add(
         cel(
             "heads not divisible by the model axis",
@@ -285,37 +292,59 @@ final class InvalidSpecs {
             r -> r.getSpec().stages.get(0).batchSize = -4,
             "spec.stages[0].batchSize: must be between 1 and 1048576, got -4"));
     cases.add(
-        planner(
+        cel(
             "batch not divisible by data × microBatchSize",
             r -> r.getSpec().stages.get(0).microBatchSize = 3,
             "spec.stages[0].batchSize: must be divisible by data × microBatchSize (2 × 3 = 6), got"
-                + " 32"));
+                + " 32",
+            BATCH_RULE));
     cases.add(
-        planner(
+        cel(
+            "micro-batch larger than the batch",
+            r -> r.getSpec().stages.get(0).microBatchSize = 64,
+            "spec.stages[0].microBatchSize: must not exceed batchSize (32), got 64",
+            "microBatchSize must not exceed batchSize (default 32)"));
+    cases.add(
+        cel(
+            "batch not divisible by an inferred data axis",
+            r -> {
+              r.getSpec().stages.get(0).mesh = new dev.emergent.api.v1alpha1.MeshSpec();
+              r.getSpec().stages.get(0).mesh.axes = List.of(new MeshAxis("data", -1));
+              r.getSpec().stages.get(0).mesh.pods = 6;
+            },
+            "spec.stages[0].batchSize: must be divisible by the size of the mesh axis 'data' (6),"
+                + " got 32",
+            BATCH_RULE));
+    cases.add(
+        cel(
             "batch not divisible by the data axis",
             r -> r.getSpec().stages.get(0).batchSize = 33,
             "spec.stages[0].batchSize: must be divisible by the size of the mesh axis 'data' (2),"
-                + " got 33"));
+                + " got 33",
+            BATCH_RULE));
     cases.add(
-        planner(
+        cel(
             "warmup longer than the stage",
             r -> {
               r.getSpec().stages.get(0).schedule = new ScheduleSpec();
               r.getSpec().stages.get(0).schedule.warmupSteps = 200;
             },
-            "spec.stages[0].schedule.warmupSteps: must not exceed steps (100), got 200"));
+            "spec.stages[0].schedule.warmupSteps: must not exceed steps (100), got 200",
+            "schedule.warmupSteps must not exceed steps"));
     cases.add(
-        planner(
+        cel(
             "rollout not a multiple of the PPO batch",
             r -> r.getSpec().stages.get(3).rolloutSize = 40,
-            "spec.stages[3].rolloutSize: must be a multiple of batchSize (32), got 40"));
+            "spec.stages[3].rolloutSize: must be a multiple of batchSize (32), got 40",
+            "rolloutSize (default 64) must be a multiple of batchSize (default 32)"));
     cases.add(
-        planner(
+        cel(
             "responses as long as the context",
             r -> r.getSpec().stages.get(3).maxNewTokens = 32,
-            "spec.stages[3].maxNewTokens: must be less than model.contextLength (32), got 32"));
+            "spec.stages[3].maxNewTokens: must be less than model.contextLength (32), got 32",
+            "a PPO stage's maxNewTokens (default 16) must be less than model.contextLength"));
     cases.add(
-        planner(
+        cel(
             "PPO on a model axis",
             r -> {
               r.getSpec().stages.get(3).mesh = new dev.emergent.api.v1alpha1.MeshSpec();
@@ -323,7 +352,19 @@ final class InvalidSpecs {
                   List.of(new MeshAxis("data", 1), new MeshAxis("model", 2));
             },
             "spec.stages[3].mesh: a PPO stage runs on a data axis only: the model axis must be 1"
-                + " (give the stage its own mesh), got 2"));
+                + " (give the stage its own mesh), got 2",
+            PPO_MESH_RULE));
+    cases.add(
+        cel(
+            "PPO on the run's inferred model axis",
+            r -> {
+              r.getSpec().mesh.axes = List.of(new MeshAxis("data", 2), new MeshAxis("model", -1));
+              r.getSpec().mesh.pods = 4;
+              r.getSpec().stages.get(3).mesh = null;
+            },
+            "spec.mesh: a PPO stage runs on a data axis only: the model axis must be 1 (give the"
+                + " stage its own mesh), got 2",
+            PPO_MESH_RULE));
     cases.add(
         schema(
             "negative restart budget",
@@ -367,7 +408,7 @@ final class InvalidSpecs {
                 + " new volume), not both",
             "set claimName (an existing claim) or size/storageClassName (a new volume), not both"));
     cases.add(
-        planner(
+        schema(
             "volume size that is no quantity",
             r -> {
               r.getSpec().checkpoint = new dev.emergent.api.v1alpha1.CheckpointSpec();
@@ -375,6 +416,28 @@ final class InvalidSpecs {
               r.getSpec().checkpoint.storage.size = new Quantity("lots");
             },
             "spec.checkpoint.storage.size: must be a quantity such as 10Gi, got \"lots\""));
+    cases.add(
+        schema(
+            "resource request that is no quantity",
+            r -> {
+              r.getSpec().resources = new dev.emergent.api.v1alpha1.PodResources();
+              r.getSpec().resources.requests = java.util.Map.of("memory", new Quantity("2 GB"));
+            },
+            "spec.resources.requests.memory: must be a quantity such as 10Gi, got \"2 GB\""));
+    cases.add(
+        schema(
+            "stage resource limit that is no quantity",
+            r -> {
+              r.getSpec().stages.get(2).resources = new dev.emergent.api.v1alpha1.PodResources();
+              r.getSpec().stages.get(2).resources.limits =
+                  java.util.Map.of("cpu", new Quantity("two"));
+            },
+            "spec.stages[2].resources.limits.cpu: must be a quantity such as 10Gi, got \"two\""));
+    cases.add(
+        schema(
+            "image that is no image reference",
+            r -> r.getSpec().image = "my trainer:latest",
+            "spec.image: must be an image reference, got \"my trainer:latest\""));
     return cases;
   }
 
@@ -396,10 +459,6 @@ final class InvalidSpecs {
 
   private static Case schema(String description, Consumer<TrainingRun> change, String message) {
     return new Case(description, change, message, Admission.SCHEMA, null);
-  }
-
-  private static Case planner(String description, Consumer<TrainingRun> change, String message) {
-    return new Case(description, change, message, Admission.PLANNER_ONLY, null);
   }
 
   private InvalidSpecs() {}

@@ -1,126 +1,449 @@
 package dev.emergent.api.v1alpha1;
 
+import dev.emergent.plan.Defaults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
 /**
- * CEL expressions of the CRD's {@code x-kubernetes-validations}. They are constants so that tests
- * can evaluate exactly what the API server evaluates. Every rule has a twin in {@code
- * dev.emergent.plan.SpecValidator}, because the local runner has no API server.
+ * Every CEL rule of the CRD ({@code x-kubernetes-validations}), each with the schema path it is
+ * installed at. The CRD generator's post-processor puts them there; tests evaluate exactly these
+ * strings, and the planner ({@code dev.emergent.plan.SpecValidator}) re-checks each one because the
+ * local runner has no API server.
+ *
+ * <p>They are built here with plain Java rather than written as annotation constants because CEL on
+ * Kubernetes 1.32 can neither bind a variable nor choose between two object types, so a rule about
+ * "the stage's mesh, else the run's mesh" must spell out both meshes from one fragment. Rules also
+ * stay within the API server's cost budget: no {@code map}/{@code indexOf} (their result has no
+ * size bound in the estimate), and stage positions come from a literal index list of {@link
+ * Limits#MAX_STAGES} entries.
  */
-final class CelRules {
+public final class CelRules {
 
-  /** Product of the mesh axis sizes; negative when one size is -1 (then: minus the others). */
-  static final String AXES_PRODUCT =
-      "(size(self.axes) > 0 ? self.axes[0].size : 1)"
-          + " * (size(self.axes) > 1 ? self.axes[1].size : 1)"
-          + " * (size(self.axes) > 2 ? self.axes[2].size : 1)"
-          + " * (size(self.axes) > 3 ? self.axes[3].size : 1)"
-          + " * (size(self.axes) > 4 ? self.axes[4].size : 1)"
-          + " * (size(self.axes) > 5 ? self.axes[5].size : 1)";
+  /** A rule at a schema path: dot-separated properties, {@code []} for the items of a list. */
+  public record Rule(String path, String rule, String message, String fieldPath) {}
 
-  static final String DEVICES_PER_POD = "(has(self.devicesPerPod) ? self.devicesPerPod : 1)";
+  static final String SPEC = "spec";
+  static final String STAGE = "spec.stages[]";
+  static final List<String> MESHES = List.of("spec.mesh", "spec.stages[].mesh");
 
-  static final String HAS_INFERRED_AXIS = "self.axes.exists(a, a.size == -1)";
+  /** The fields that only PPO stages may set. */
+  public static final List<String> PPO_ONLY_FIELDS =
+      List.of(
+          "klCoef",
+          "klTarget",
+          "clipRange",
+          "valueClipRange",
+          "gamma",
+          "lambda",
+          "ppoEpochs",
+          "rolloutSize",
+          "maxNewTokens",
+          "temperature",
+          "topK");
 
-  static final String AXIS_NAMES_UNIQUE =
-      "self.axes.all(a, self.axes.exists_one(b, b.name == a.name))";
+  public static final String PPO_ONLY_MESSAGE =
+      String.join(", ", PPO_ONLY_FIELDS.subList(0, PPO_ONLY_FIELDS.size() - 1))
+          + " and "
+          + PPO_ONLY_FIELDS.get(PPO_ONLY_FIELDS.size() - 1)
+          + " apply only to PPO stages";
 
-  static final String AT_MOST_ONE_INFERRED_AXIS = "self.axes.filter(a, a.size == -1).size() <= 1";
-
-  static final String INFERRED_AXIS_NEEDS_PODS = "!" + HAS_INFERRED_AXIS + " || has(self.pods)";
-
-  static final String DEVICES_PER_POD_DIVIDES_DEVICES =
-      HAS_INFERRED_AXIS + " || (" + AXES_PRODUCT + ") % " + DEVICES_PER_POD + " == 0";
-
-  static final String PODS_MATCH_AXES =
-      HAS_INFERRED_AXIS
-          + " || !has(self.pods) || ("
-          + AXES_PRODUCT
-          + ") == self.pods * "
-          + DEVICES_PER_POD;
-
-  static final String INFERRED_AXIS_DIVIDES =
-      "!"
-          + HAS_INFERRED_AXIS
-          + " || !has(self.pods) || (self.pods * "
-          + DEVICES_PER_POD
-          + ") % (-("
-          + AXES_PRODUCT
-          + ")) == 0";
-
-  static final String AXIS_SIZE_VALID = "self.size == -1 || self.size >= 1";
-
-  static final String D_MODEL_DIVISIBLE_BY_HEADS = "self.dModel % self.heads == 0";
-
-  static final String ONE_FFN_FIELD = "!(has(self.ffn) && has(self.ffnMultiplier))";
-
-  static final String HEADS_DIVIDE_MODEL_AXIS =
-      "self.mesh.axes.all(a, a.name != 'model' || a.size == -1 || self.model.heads % a.size =="
-          + " 0) && self.stages.all(s, !has(s.mesh) || s.mesh.axes.all(a, a.name != 'model' ||"
-          + " a.size == -1 || self.model.heads % a.size == 0))";
-
-  private static final String FFN_WIDTH =
-      "(has(self.model.ffn) ? self.model.ffn : (has(self.model.ffnMultiplier) ?"
-          + " self.model.ffnMultiplier : 4) * self.model.dModel)";
-
-  static final String FFN_DIVIDES_MODEL_AXIS =
-      "self.mesh.axes.all(a, a.name != 'model' || a.size == -1 || "
-          + FFN_WIDTH
-          + " % a.size == 0) && self.stages.all(s, !has(s.mesh) || s.mesh.axes.all(a, a.name !="
-          + " 'model' || a.size == -1 || "
-          + FFN_WIDTH
-          + " % a.size == 0))";
-
-  static final String STAGE_NAMES_UNIQUE =
-      "self.stages.all(s, self.stages.exists_one(t, t.name == s.name))";
-
-  static final String FROM_NAMES_EARLIER_STAGE =
-      "self.stages.all(s, !has(s.from) || self.stages.exists(p, p.name == s.from && p.type in"
-          + " ['Pretrain', 'SFT'] && self.stages.map(q, q.name).indexOf(p.name) <"
-          + " self.stages.map(q, q.name).indexOf(s.name)))";
-
-  static final String POLICY_FROM_NAMES_EARLIER_STAGE =
-      "self.stages.all(s, !has(s.policyFrom) || self.stages.exists(p, p.name == s.policyFrom &&"
-          + " p.type in ['SFT', 'Pretrain'] && self.stages.map(q, q.name).indexOf(p.name) <"
-          + " self.stages.map(q, q.name).indexOf(s.name)))";
-
-  static final String REWARD_FROM_NAMES_EARLIER_STAGE =
-      "self.stages.all(s, !has(s.rewardFrom) || self.stages.exists(p, p.name == s.rewardFrom &&"
-          + " p.type == 'RewardModel' && self.stages.map(q, q.name).indexOf(p.name) <"
-          + " self.stages.map(q, q.name).indexOf(s.name)))";
-
-  static final String POLICY_AND_REWARD_ONLY_ON_PPO =
-      "self.type == 'PPO' || !(has(self.policyFrom) || has(self.policyFromCheckpoint) ||"
-          + " has(self.rewardFrom) || has(self.rewardFromCheckpoint))";
-
-  static final String PPO_HAS_NO_FROM =
-      "self.type != 'PPO' || !(has(self.from) || has(self.fromCheckpoint))";
-
-  static final String PPO_HAS_ONE_POLICY =
-      "self.type != 'PPO' || has(self.policyFrom) != has(self.policyFromCheckpoint)";
-
-  static final String PPO_HAS_ONE_REWARD =
-      "self.type != 'PPO' || has(self.rewardFrom) != has(self.rewardFromCheckpoint)";
-
-  static final String PRETRAIN_HAS_NO_FROM = "self.type != 'Pretrain' || !has(self.from)";
-
-  static final String FINE_TUNING_HAS_ONE_INPUT =
-      "!(self.type in ['SFT', 'RewardModel']) || has(self.from) != has(self.fromCheckpoint)";
-
-  static final String PPO_FIELDS_ONLY_ON_PPO =
-      "self.type == 'PPO' || !(has(self.klCoef) || has(self.klTarget) || has(self.clipRange) ||"
-          + " has(self.valueClipRange) || has(self.gamma) || has(self.lambda) ||"
-          + " has(self.ppoEpochs) || has(self.rolloutSize) || has(self.maxNewTokens) ||"
-          + " has(self.temperature) || has(self.topK))";
-
-  static final String CENTERING_ONLY_ON_REWARD_MODEL =
-      "self.type == 'RewardModel' || !has(self.rewardCentering)";
-
-  static final String ONE_DATA_SOURCE = "has(self.builtin) != has(self.path)";
-
-  static final String OPERAND_DIGITS_ONLY_FOR_BUILTIN =
-      "!has(self.operandDigits) || has(self.builtin)";
-
-  static final String CLAIM_OR_NEW_VOLUME =
-      "!(has(self.claimName) && (has(self.size) || has(self.storageClassName)))";
+  private static final String STAGE_INDICES =
+      IntStream.range(0, Limits.MAX_STAGES)
+          .mapToObj(Integer::toString)
+          .collect(Collectors.joining(", ", "[", "]"));
 
   private CelRules() {}
+
+  public static List<Rule> all() {
+    List<Rule> rules = new ArrayList<>();
+    for (String mesh : MESHES) {
+      meshRules(mesh, rules);
+    }
+    axisRules(rules);
+    modelRules(rules);
+    runRules(rules);
+    stageRules(rules);
+    rules.add(
+        new Rule(
+            "spec.stages[].data",
+            "has(self.builtin) != has(self.path)",
+            "set exactly one of builtin and path",
+            null));
+    rules.add(
+        new Rule(
+            "spec.stages[].data",
+            "!has(self.operandDigits) || has(self.builtin)",
+            "operandDigits applies only to builtin data",
+            ".operandDigits"));
+    rules.add(
+        new Rule(
+            "spec.checkpoint.storage",
+            "!(has(self.claimName) && (has(self.size) || has(self.storageClassName)))",
+            "set claimName (an existing claim) or size/storageClassName (a new volume), not both",
+            null));
+    return rules;
+  }
+
+  private static void meshRules(String at, List<Rule> rules) {
+    String inferred = hasInferredAxis("self");
+    String product = axesProduct("self");
+    String devicesPerPod = devicesPerPod("self");
+    rules.add(
+        new Rule(
+            at,
+            "self.axes.all(a, self.axes.exists_one(b, b.name == a.name))",
+            "axis names must be unique",
+            ".axes"));
+    rules.add(
+        new Rule(
+            at,
+            "self.axes.filter(a, a.size == -1).size() <= 1",
+            "at most one axis size may be -1",
+            ".axes"));
+    rules.add(
+        new Rule(
+            at,
+            "!" + inferred + " || has(self.pods)",
+            "pods is required when an axis size is -1",
+            ".pods"));
+    rules.add(
+        new Rule(
+            at,
+            inferred + " || (" + product + ") % " + devicesPerPod + " == 0",
+            "devicesPerPod must divide the device count (the product of the axis sizes)",
+            ".devicesPerPod"));
+    rules.add(
+        new Rule(
+            at,
+            inferred + " || !has(self.pods) || (" + product + ") == self.pods * " + devicesPerPod,
+            "the product of the axis sizes must equal pods × devicesPerPod",
+            ".pods"));
+    rules.add(
+        new Rule(
+            at,
+            "!"
+                + inferred
+                + " || !has(self.pods) || (self.pods * "
+                + devicesPerPod
+                + ") % (-("
+                + product
+                + ")) == 0",
+            "pods × devicesPerPod must be divisible by the product of the other axis sizes",
+            ".axes"));
+  }
+
+  private static void axisRules(List<Rule> rules) {
+    for (String mesh : MESHES) {
+      String at = mesh + ".axes[]";
+      rules.add(
+          new Rule(
+              at,
+              "self.size == -1 || self.size >= 1",
+              "size must be a positive integer, or -1 to fill in from pods × devicesPerPod",
+              ".size"));
+      rules.add(
+          new Rule(
+              at,
+              "self.name in " + quotedList(MeshAxis.KNOWN_NAMES),
+              "name must be one of " + String.join(", ", MeshAxis.KNOWN_NAMES),
+              ".name"));
+    }
+  }
+
+  private static void modelRules(List<Rule> rules) {
+    rules.add(
+        new Rule(
+            "spec.model",
+            "self.dModel % self.heads == 0",
+            "dModel must be divisible by heads",
+            ".dModel"));
+    rules.add(
+        new Rule(
+            "spec.model",
+            "!(has(self.ffn) && has(self.ffnMultiplier))",
+            "set ffn or ffnMultiplier, not both",
+            ".ffn"));
+  }
+
+  /** Rules that read the whole spec: the model against each mesh, stages against each other. */
+  private static void runRules(List<Rule> rules) {
+    String ffnWidth =
+        "(has(self.model.ffn) ? self.model.ffn : (has(self.model.ffnMultiplier) ?"
+            + " self.model.ffnMultiplier : "
+            + Defaults.FFN_MULTIPLIER
+            + ") * self.model.dModel)";
+    rules.add(
+        new Rule(
+            SPEC,
+            onEveryMesh(m -> "self.model.heads % " + axisSize(m, MeshAxis.MODEL) + " == 0"),
+            "model.heads must be divisible by the size of the mesh axis 'model'",
+            ".model.heads"));
+    rules.add(
+        new Rule(
+            SPEC,
+            onEveryMesh(m -> ffnWidth + " % " + axisSize(m, MeshAxis.MODEL) + " == 0"),
+            "the MLP width (model.ffn, or ffnMultiplier × dModel) must be divisible by the size"
+                + " of the mesh axis 'model'",
+            ".model"));
+    rules.add(
+        new Rule(
+            SPEC,
+            "self.stages.all(s, self.stages.exists_one(t, t.name == s.name))",
+            "stage names must be unique",
+            ".stages"));
+    rules.add(
+        reference(
+            "from", "['Pretrain', 'SFT']", "from must name an earlier Pretrain or SFT stage"));
+    rules.add(
+        reference(
+            "policyFrom",
+            "['SFT', 'Pretrain']",
+            "policyFrom must name an earlier SFT or Pretrain stage"));
+    rules.add(
+        reference(
+            "rewardFrom", "['RewardModel']", "rewardFrom must name an earlier RewardModel stage"));
+    String batch = orDefault("s.batchSize", Defaults.BATCH_SIZE);
+    String micro = orDefault("s.microBatchSize", 1);
+    rules.add(
+        new Rule(
+            SPEC,
+            onEveryStageMesh(
+                m -> batch + " % (" + axisSize(m, MeshAxis.DATA) + " * " + micro + ") == 0"),
+            "batchSize (default "
+                + Defaults.BATCH_SIZE
+                + ") must be divisible by the size of the stage mesh's axis 'data' × microBatchSize",
+            ".stages"));
+    rules.add(
+        new Rule(
+            SPEC,
+            "self.stages.all(s, s.type != 'PPO' || "
+                + "("
+                + onStageMesh(m -> axisSize(m, MeshAxis.MODEL) + " == 1")
+                + "))",
+            "a PPO stage runs on a data axis only: its mesh's axis 'model' must be 1 (give the"
+                + " stage its own mesh)",
+            ".stages"));
+    rules.add(
+        new Rule(
+            SPEC,
+            "self.stages.all(s, s.type != 'PPO' || "
+                + orDefault("s.maxNewTokens", Defaults.MAX_NEW_TOKENS)
+                + " < self.model.contextLength)",
+            "a PPO stage's maxNewTokens (default "
+                + Defaults.MAX_NEW_TOKENS
+                + ") must be less than model.contextLength",
+            ".stages"));
+  }
+
+  private static void stageRules(List<Rule> rules) {
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type != 'Pretrain' || !has(self.from)",
+            "a Pretrain stage starts from scratch or from fromCheckpoint, not from another stage",
+            ".from"));
+    rules.add(
+        new Rule(
+            STAGE,
+            "!(self.type in ['SFT', 'RewardModel']) || has(self.from) != has(self.fromCheckpoint)",
+            "SFT and RewardModel stages need exactly one of from and fromCheckpoint",
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type != 'PPO' || !(has(self.from) || has(self.fromCheckpoint))",
+            "a PPO stage starts from policyFrom and rewardFrom, not from or fromCheckpoint",
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type != 'PPO' || has(self.policyFrom) != has(self.policyFromCheckpoint)",
+            "a PPO stage needs exactly one of policyFrom and policyFromCheckpoint",
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type != 'PPO' || has(self.rewardFrom) != has(self.rewardFromCheckpoint)",
+            "a PPO stage needs exactly one of rewardFrom and rewardFromCheckpoint",
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type == 'PPO' || !(has(self.policyFrom) || has(self.policyFromCheckpoint) ||"
+                + " has(self.rewardFrom) || has(self.rewardFromCheckpoint))",
+            "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
+                + " PPO stages",
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type == 'RewardModel' || !has(self.rewardCentering)",
+            "rewardCentering applies only to RewardModel stages",
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type == 'PPO' || !("
+                + PPO_ONLY_FIELDS.stream()
+                    .map(f -> "has(self." + f + ")")
+                    .collect(Collectors.joining(" || "))
+                + ")",
+            PPO_ONLY_MESSAGE,
+            null));
+    rules.add(
+        new Rule(
+            STAGE,
+            "!has(self.schedule) || !has(self.schedule.warmupSteps) ||"
+                + " self.schedule.warmupSteps <= self.steps",
+            "schedule.warmupSteps must not exceed steps",
+            ".schedule.warmupSteps"));
+    rules.add(
+        new Rule(
+            STAGE,
+            "!has(self.microBatchSize) || self.microBatchSize <= "
+                + orDefault("self.batchSize", Defaults.BATCH_SIZE),
+            "microBatchSize must not exceed batchSize (default " + Defaults.BATCH_SIZE + ")",
+            ".microBatchSize"));
+    rules.add(
+        new Rule(
+            STAGE,
+            "self.type != 'PPO' || "
+                + orDefault("self.rolloutSize", Defaults.ROLLOUT_SIZE)
+                + " % "
+                + orDefault("self.batchSize", Defaults.BATCH_SIZE)
+                + " == 0",
+            "rolloutSize (default "
+                + Defaults.ROLLOUT_SIZE
+                + ") must be a multiple of batchSize (default "
+                + Defaults.BATCH_SIZE
+                + ")",
+            ".rolloutSize"));
+  }
+
+  /** The named field of stage i, when set, names an earlier stage of one of the given types. */
+  private static Rule reference(String field, String types, String message) {
+    String stage = "self.stages[i]";
+    return new Rule(
+        SPEC,
+        STAGE_INDICES
+            + ".all(i, i >= size(self.stages) || !has("
+            + stage
+            + "."
+            + field
+            + ") || "
+            + STAGE_INDICES
+            + ".exists(j, j < i && self.stages[j].name == "
+            + stage
+            + "."
+            + field
+            + " && self.stages[j].type in "
+            + types
+            + "))",
+        message,
+        ".stages");
+  }
+
+  /** A condition on each mesh of the run (spec.mesh and every stage's own), where resolvable. */
+  private static String onEveryMesh(UnaryOperator<String> condition) {
+    return "(!"
+        + resolvable("self.mesh")
+        + " || "
+        + condition.apply("self.mesh")
+        + ") && self.stages.all(s, !has(s.mesh) || !"
+        + resolvable("s.mesh")
+        + " || "
+        + condition.apply("s.mesh")
+        + ")";
+  }
+
+  /** A condition on every stage {@code s} and the mesh it runs on. */
+  private static String onEveryStageMesh(UnaryOperator<String> condition) {
+    return "self.stages.all(s, " + onStageMesh(condition) + ")";
+  }
+
+  /** The stage's own mesh if it has one, else the run's; true where the mesh is not resolvable. */
+  private static String onStageMesh(UnaryOperator<String> condition) {
+    return "has(s.mesh) ? (!"
+        + resolvable("s.mesh")
+        + " || "
+        + condition.apply("s.mesh")
+        + ") : (!"
+        + resolvable("self.mesh")
+        + " || "
+        + condition.apply("self.mesh")
+        + ")";
+  }
+
+  /**
+   * Whether every axis size of a mesh is known or can be filled in: the mesh rules refuse the rest
+   * with their own messages, so rules that use sizes only judge meshes that pass.
+   */
+  private static String resolvable(String mesh) {
+    String product = axesProduct(mesh);
+    String devices = mesh + ".pods * " + devicesPerPod(mesh);
+    return "("
+        + mesh
+        + ".axes.all(a, a.size == -1 || a.size >= 1) && (!"
+        + hasInferredAxis(mesh)
+        + " || has("
+        + mesh
+        + ".pods) && ("
+        + product
+        + ") < 0 && ("
+        + devices
+        + ") % (-("
+        + product
+        + ")) == 0))";
+  }
+
+  /** Size of a named axis (1 when the mesh lacks it), filling in -1 from pods × devicesPerPod. */
+  private static String axisSize(String mesh, String axis) {
+    String named = "a.name == '" + axis + "'";
+    return "("
+        + mesh
+        + ".axes.exists(a, "
+        + named
+        + ") ? ("
+        + mesh
+        + ".axes.exists(a, "
+        + named
+        + " && a.size == -1) ? "
+        + mesh
+        + ".pods * "
+        + devicesPerPod(mesh)
+        + " / (-("
+        + axesProduct(mesh)
+        + ")) : "
+        + mesh
+        + ".axes.filter(a, "
+        + named
+        + ")[0].size) : 1)";
+  }
+
+  /** Product of the axis sizes; negative when one size is -1 (then: minus the others). */
+  private static String axesProduct(String mesh) {
+    return IntStream.range(0, Limits.MAX_AXES)
+        .mapToObj(
+            k -> "(size(" + mesh + ".axes) > " + k + " ? " + mesh + ".axes[" + k + "].size : 1)")
+        .collect(Collectors.joining(" * "));
+  }
+
+  private static String hasInferredAxis(String mesh) {
+    return mesh + ".axes.exists(a, a.size == -1)";
+  }
+
+  private static String devicesPerPod(String mesh) {
+    return orDefault(mesh + ".devicesPerPod", Defaults.DEVICES_PER_POD);
+  }
+
+  private static String orDefault(String field, int fallback) {
+    return "(has(" + field + ") ? " + field + " : " + fallback + ")";
+  }
+
+  private static String quotedList(List<String> values) {
+    return values.stream().collect(Collectors.joining("', '", "['", "']"));
+  }
 }

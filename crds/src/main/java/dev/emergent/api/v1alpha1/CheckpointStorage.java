@@ -4,14 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /** Either a new volume (size, storage class) or an existing claim. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = CelRules.CLAIM_OR_NEW_VOLUME,
-    message = "set claimName (an existing claim) or size/storageClassName (a new volume), not both")
 public class CheckpointStorage {
 
   @JsonPropertyDescription("Size of the new claim. Default: 10Gi.")

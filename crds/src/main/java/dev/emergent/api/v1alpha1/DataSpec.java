@@ -6,15 +6,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /** Training data of a stage: a built-in generator or a JSONL file. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = CelRules.ONE_DATA_SOURCE, message = "set exactly one of builtin and path")
-@ValidationRule(
-    value = CelRules.OPERAND_DIGITS_ONLY_FOR_BUILTIN,
-    message = "operandDigits applies only to builtin data",
-    fieldPath = ".operandDigits")
 public class DataSpec {
 
   @JsonPropertyDescription(

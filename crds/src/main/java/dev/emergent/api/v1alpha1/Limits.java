@@ -33,5 +33,23 @@ public final class Limits {
   public static final String RELATIVE_PATH =
       "^[A-Za-z0-9_-]([A-Za-z0-9_-]|\\.[A-Za-z0-9_-]|/[A-Za-z0-9_-])*$";
 
+  /**
+   * A Kubernetes quantity such as 10Gi, 500m or 1e3 (the grammar of resource.Quantity, as
+   * controller-gen writes it into CRDs). A pattern rather than CEL's isQuantity, whose cost on an
+   * unbounded string exceeds the API server's budget.
+   */
+  public static final String QUANTITY =
+      "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+
+  /**
+   * A container image reference: optional registry host (with port), lower-case path components
+   * joined by '.', '_', '__' or dashes, optional tag, optional sha256 digest; the grammar of the
+   * distribution reference library, without its length rules.
+   */
+  public static final String IMAGE_REFERENCE =
+      "^([a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*(:[0-9]+)?/)?[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*"
+          + "(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?"
+          + "(@sha256:[a-f0-9]{64})?$";
+
   private Limits() {}
 }

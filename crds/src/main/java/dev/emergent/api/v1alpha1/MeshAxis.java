@@ -7,15 +7,19 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** One named axis of the device mesh. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = CelRules.AXIS_SIZE_VALID,
-    message = "size must be a positive integer, or -1 to fill in from pods × devicesPerPod",
-    fieldPath = ".size")
 public class MeshAxis {
+  /** Batch split: each rank trains on its rows, gradients are all-reduced. */
+  public static final String DATA = "data";
+
+  /** Tensor parallel: attention heads and MLP columns split across the ranks of the axis. */
+  public static final String MODEL = "model";
+
+  /** The axis names the trainer implements. */
+  public static final List<String> KNOWN_NAMES = List.of(DATA, MODEL);
 
   @Required
   @Size(min = 1, max = 32)

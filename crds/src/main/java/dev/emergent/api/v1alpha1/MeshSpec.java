@@ -6,7 +6,6 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -15,30 +14,6 @@ import java.util.List;
  * (model) and should stay inside a pod.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = CelRules.AXIS_NAMES_UNIQUE,
-    message = "axis names must be unique",
-    fieldPath = ".axes")
-@ValidationRule(
-    value = CelRules.AT_MOST_ONE_INFERRED_AXIS,
-    message = "at most one axis size may be -1",
-    fieldPath = ".axes")
-@ValidationRule(
-    value = CelRules.INFERRED_AXIS_NEEDS_PODS,
-    message = "pods is required when an axis size is -1",
-    fieldPath = ".pods")
-@ValidationRule(
-    value = CelRules.DEVICES_PER_POD_DIVIDES_DEVICES,
-    message = "devicesPerPod must divide the device count (the product of the axis sizes)",
-    fieldPath = ".devicesPerPod")
-@ValidationRule(
-    value = CelRules.PODS_MATCH_AXES,
-    message = "the product of the axis sizes must equal pods × devicesPerPod",
-    fieldPath = ".pods")
-@ValidationRule(
-    value = CelRules.INFERRED_AXIS_DIVIDES,
-    message = "pods × devicesPerPod must be divisible by the product of the other axis sizes",
-    fieldPath = ".axes")
 public class MeshSpec {
 
   @Required

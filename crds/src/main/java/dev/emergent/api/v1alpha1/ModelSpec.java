@@ -5,18 +5,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /** A GPT-style decoder: pre-LN blocks of causal self-attention and a GELU MLP. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = CelRules.D_MODEL_DIVISIBLE_BY_HEADS,
-    message = "dModel must be divisible by heads",
-    fieldPath = ".dModel")
-@ValidationRule(
-    value = CelRules.ONE_FFN_FIELD,
-    message = "set ffn or ffnMultiplier, not both",
-    fieldPath = ".ffn")
 public class ModelSpec {
 
   @Required

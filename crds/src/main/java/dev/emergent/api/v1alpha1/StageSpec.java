@@ -7,42 +7,12 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * One stage of the chain. Common fields apply to every type; PPO fields only to PPO stages. The PPO
  * defaults follow InstructGPT (Ouyang et al. 2022) and TRL's PPOConfig.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = CelRules.PRETRAIN_HAS_NO_FROM,
-    message = "a Pretrain stage starts from scratch or from fromCheckpoint, not from another stage",
-    fieldPath = ".from")
-@ValidationRule(
-    value = CelRules.FINE_TUNING_HAS_ONE_INPUT,
-    message = "SFT and RewardModel stages need exactly one of from and fromCheckpoint")
-@ValidationRule(
-    value = CelRules.PPO_HAS_NO_FROM,
-    message = "a PPO stage starts from policyFrom and rewardFrom, not from or fromCheckpoint")
-@ValidationRule(
-    value = CelRules.PPO_HAS_ONE_POLICY,
-    message = "a PPO stage needs exactly one of policyFrom and policyFromCheckpoint")
-@ValidationRule(
-    value = CelRules.PPO_HAS_ONE_REWARD,
-    message = "a PPO stage needs exactly one of rewardFrom and rewardFromCheckpoint")
-@ValidationRule(
-    value = CelRules.POLICY_AND_REWARD_ONLY_ON_PPO,
-    message =
-        "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
-            + " PPO stages")
-@ValidationRule(
-    value = CelRules.CENTERING_ONLY_ON_REWARD_MODEL,
-    message = "rewardCentering applies only to RewardModel stages")
-@ValidationRule(
-    value = CelRules.PPO_FIELDS_ONLY_ON_PPO,
-    message =
-        "klCoef, klTarget, clipRange, valueClipRange, gamma, lambda, ppoEpochs, rolloutSize,"
-            + " maxNewTokens, temperature and topK apply only to PPO stages")
 public class StageSpec {
 
   @Required

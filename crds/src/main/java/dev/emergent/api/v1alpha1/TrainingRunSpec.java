@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -16,32 +16,6 @@ import java.util.List;
  * tools. Defaults are documented on each field and filled in by the planner.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = CelRules.HEADS_DIVIDE_MODEL_AXIS,
-    message = "model.heads must be divisible by the size of the mesh axis 'model'",
-    fieldPath = ".model.heads")
-@ValidationRule(
-    value = CelRules.FFN_DIVIDES_MODEL_AXIS,
-    message =
-        "the MLP width (model.ffn, or ffnMultiplier × dModel) must be divisible by the size"
-            + " of the mesh axis 'model'",
-    fieldPath = ".model")
-@ValidationRule(
-    value = CelRules.STAGE_NAMES_UNIQUE,
-    message = "stage names must be unique",
-    fieldPath = ".stages")
-@ValidationRule(
-    value = CelRules.FROM_NAMES_EARLIER_STAGE,
-    message = "from must name an earlier Pretrain or SFT stage",
-    fieldPath = ".stages")
-@ValidationRule(
-    value = CelRules.POLICY_FROM_NAMES_EARLIER_STAGE,
-    message = "policyFrom must name an earlier SFT or Pretrain stage",
-    fieldPath = ".stages")
-@ValidationRule(
-    value = CelRules.REWARD_FROM_NAMES_EARLIER_STAGE,
-    message = "rewardFrom must name an earlier RewardModel stage",
-    fieldPath = ".stages")
 public class TrainingRunSpec {
 
   @Required
@@ -55,8 +29,9 @@ public class TrainingRunSpec {
   public MeshSpec mesh;
 
   @Size(max = 512)
+  @Pattern(Limits.IMAGE_REFERENCE)
   @JsonPropertyDescription(
-      "Trainer container image. Default: the image the operator is configured with. Ignored by"
+      "Trainer container image, e.g. registry.example.com/emergent/trainer:0.1.0. Default: the image the operator is configured with. Ignored by"
           + " the local runner.")
   public String image;
 

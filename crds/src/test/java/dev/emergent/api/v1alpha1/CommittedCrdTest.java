@@ -38,6 +38,7 @@ class CommittedCrdTest {
             new CRDPostProcessor() {
               @Override
               public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+                SchemaRules.install((CustomResourceDefinition) crd);
                 return printerColumnsInDeclaredOrder(crd);
               }
             })
