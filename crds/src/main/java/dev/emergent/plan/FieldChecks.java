@@ -35,33 +35,54 @@ final class FieldChecks {
     }
   }
 
-  void closedRange(String field, Double value, double min, double max) {
-    if (value != null && !(value >= min && value <= max)) {
-      fail(field, "must be between " + num(min) + " and " + num(max) + ", got " + num(value));
+  /**
+   * A number between optional bounds; an exclusive lower bound is for rates and ratios that must be
+   * positive.
+   */
+  void between(String field, Double value, Double min, boolean exclusiveMin, Double max) {
+    if (value == null) {
+      return;
     }
-  }
-
-  /** Range that excludes its lower end, for rates and ratios that must be positive. */
-  void positiveUpTo(String field, Double value, double max) {
-    if (value != null && !(value > 0 && value <= max)) {
-      fail(field, "must be greater than 0 and at most " + num(max) + ", got " + num(value));
+    boolean low = min == null || (exclusiveMin ? value > min : value >= min);
+    boolean high = max == null || value <= max;
+    if (low && high) {
+      return;
     }
+    String bounds =
+        exclusiveMin
+            ? "greater than " + num(min) + (max == null ? "" : " and at most " + num(max))
+            : min == null
+                ? "at most " + num(max)
+                : max == null ? "at least " + num(min) : "between " + num(min) + " and " + num(max);
+    fail(field, "must be " + bounds + ", got " + num(value));
   }
 
   /** Checks length and pattern of a present value; returns whether it is absent or well formed. */
-  boolean pattern(String field, String value, Pattern pattern, int maxLength, String what) {
+  boolean text(
+      String field, String value, int minLength, int maxLength, String regex, String what) {
     if (value == null) {
       return true;
     }
-    if (value.isEmpty() || value.length() > maxLength) {
-      fail(field, "must be 1 to " + maxLength + " characters, got " + value.length());
+    if (value.length() < minLength || value.length() > maxLength) {
+      fail(
+          field,
+          "must be "
+              + (minLength > 0 ? minLength + " to " + maxLength : "at most " + maxLength)
+              + " characters, got "
+              + value.length());
       return false;
     }
-    if (!pattern.matcher(value).matches()) {
+    if (regex != null && !Pattern.compile(regex).matcher(value).matches()) {
       fail(field, "must be " + what + ", got \"" + value + "\"");
       return false;
     }
     return true;
+  }
+
+  void items(String field, int count, int min, int max) {
+    if (count < min || count > max) {
+      fail(field, "must have " + min + " to " + max + " items, got " + count);
+    }
   }
 
   static String num(double value) {

@@ -17,18 +17,15 @@ final class MeshResolver {
 
   private MeshResolver() {}
 
+  /**
+   * Checks the mesh rules that span fields (the twins of the CRD's CEL rules) and resolves the
+   * mesh; empty when a rule or a per-field bound (reported by {@link SchemaChecks}) is broken.
+   */
   static Optional<ResolvedMesh> resolve(MeshSpec mesh, String path, FieldChecks checks) {
     int before = checks.violations().size();
     List<MeshAxis> axes = mesh.axes == null ? List.of() : mesh.axes;
-    if (axes.isEmpty()) {
-      checks.fail(path + ".axes", "at least one axis is required");
-    } else if (axes.size() > Limits.MAX_AXES) {
-      checks.fail(path + ".axes", "at most " + Limits.MAX_AXES + " axes, got " + axes.size());
-    }
     checkAxes(axes, path, checks);
-    checks.range(path + ".pods", mesh.pods, 1, Limits.MAX_PODS);
-    checks.range(path + ".devicesPerPod", mesh.devicesPerPod, 1, Limits.MAX_DEVICES_PER_POD);
-    if (checks.violations().size() > before) {
+    if (checks.violations().size() > before || !withinBounds(mesh, axes)) {
       return Optional.empty();
     }
 
@@ -91,17 +88,27 @@ final class MeshResolver {
         new ResolvedMesh(resolved, (int) (devices / devicesPerPod), devicesPerPod, device));
   }
 
+  private static boolean withinBounds(MeshSpec mesh, List<MeshAxis> axes) {
+    return !axes.isEmpty()
+        && axes.size() <= Limits.MAX_AXES
+        && axes.stream()
+            .allMatch(a -> a.name != null && a.size != null && a.size <= Limits.MAX_AXIS_SIZE)
+        && (mesh.pods == null || (mesh.pods >= 1 && mesh.pods <= Limits.MAX_PODS))
+        && (mesh.devicesPerPod == null
+            || (mesh.devicesPerPod >= 1 && mesh.devicesPerPod <= Limits.MAX_DEVICES_PER_POD));
+  }
+
   private static void checkAxes(List<MeshAxis> axes, String path, FieldChecks checks) {
     Set<String> seen = new HashSet<>();
     int inferred = 0;
     for (int i = 0; i < axes.size(); i++) {
       MeshAxis axis = axes.get(i);
       String at = path + ".axes[" + i + "]";
-      if (checks.required(at + ".name", axis.name)) {
-        boolean wellFormed = checks.pattern(at + ".name", axis.name, DNS_LABEL, 32, "a DNS label");
+      if (axis.name != null) {
         if (!seen.add(axis.name)) {
           checks.fail(at + ".name", "axis names must be unique, \"" + axis.name + "\" repeats");
-        } else if (wellFormed && !MeshAxis.KNOWN_NAMES.contains(axis.name)) {
+        } else if (DNS_LABEL.matcher(axis.name).matches()
+            && !MeshAxis.KNOWN_NAMES.contains(axis.name)) {
           checks.fail(
               at + ".name",
               "unknown axis \""
@@ -111,10 +118,10 @@ final class MeshResolver {
                   + ")");
         }
       }
-      if (checks.required(at + ".size", axis.size)) {
+      if (axis.size != null) {
         if (axis.size == -1) {
           inferred++;
-        } else if (axis.size < 1 || axis.size > Limits.MAX_AXIS_SIZE) {
+        } else if (axis.size == 0) {
           checks.fail(
               at + ".size",
               "must be between 1 and "

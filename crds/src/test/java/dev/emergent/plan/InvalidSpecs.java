@@ -56,7 +56,7 @@ final class InvalidSpecs {
         schema(
             "no stages",
             r -> r.getSpec().stages = List.of(),
-            "spec.stages: at least one stage is required"));
+            "spec.stages: must have 1 to 16 items, got 0"));
     cases.add(
         cel(
             "duplicate axis names",
@@ -274,7 +274,7 @@ final class InvalidSpecs {
               r.getSpec().stages.get(1).from = null;
               r.getSpec().stages.get(1).fromCheckpoint = "../other-team/sft/latest";
             },
-            "spec.stages[1].fromCheckpoint: must be a relative path below the checkpoint volume"
+            "spec.stages[1].fromCheckpoint: must be a relative path below the volume"
                 + " root, got \"../other-team/sft/latest\""));
     cases.add(
         schema(

@@ -17,8 +17,8 @@ public class CheckpointStorage {
   @JsonPropertyDescription("Storage class of the new claim. Default: the cluster's default.")
   public String storageClassName;
 
-  @Size(max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(min = 1, max = 253)
+  @Pattern(Limits.DNS_SUBDOMAIN)
   @JsonPropertyDescription(
       "An existing PersistentVolumeClaim in the run's namespace; it is used, never deleted.")
   public String claimName;

@@ -25,6 +25,9 @@ public final class Limits {
   /** RFC 1123 label: stage and axis names become parts of Kubernetes object names. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
+  /** RFC 1123 subdomain: names of claims, queues and priority classes. */
+  public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
+
   /**
    * A path relative to a volume root: segments of letters, digits, '_', '-' and inner dots,
    * separated by single slashes. No leading slash and no segment that starts with a dot, so no
