@@ -11,6 +11,7 @@ import dev.emergent.operator.resources.StageJob;
 import dev.emergent.operator.resources.StageService;
 import dev.emergent.plan.RunPlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,6 +41,15 @@ public class AttemptObjects {
     if (plan.settings().claimName() == null) {
       createIfAbsent(CheckpointClaim.desired(run, plan));
     }
+  }
+
+  /** The checkpoint claim the run's pods mount, or null while it does not exist. */
+  public PersistentVolumeClaim claim(TrainingRun run, RunPlan plan) {
+    return client
+        .persistentVolumeClaims()
+        .inNamespace(run.getMetadata().getNamespace())
+        .withName(CheckpointClaim.name(run, plan))
+        .get();
   }
 
   /** ConfigMap, Secret and Service before the Job, so that its pods find them at start. */

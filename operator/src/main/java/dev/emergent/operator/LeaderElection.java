@@ -1,15 +1,38 @@
 package dev.emergent.operator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
- * Several operator replicas may run; the one holding this Lease reconciles, the others wait (active
- * in the prod profile, as quarkus.operator-sdk.activate-leader-election-for-profiles says).
+ * Several operator replicas may run; the one holding the Lease reconciles, the others wait (in the
+ * prod profile, as quarkus.operator-sdk.activate-leader-election-for-profiles says). The Lease
+ * lives in {@code emergent.operator.lease-namespace}, else in the client's namespace (the pod's own
+ * in a cluster, the kubeconfig context's outside). Where neither is known, as for a developer's
+ * {@code java -jar} against a kubeconfig without a namespace, there is no Lease to share and the
+ * operator runs alone, without leader election, and says so.
  */
-@Singleton
-public class LeaderElection extends LeaderElectionConfiguration {
-  public LeaderElection() {
-    super("emergent-operator-lease");
+public class LeaderElection {
+  static final String LEASE_NAME = "emergent-operator-lease";
+  private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+
+  /** Null (no leader election) when no namespace is known; JOSDK then runs without one. */
+  @Produces
+  @Dependent
+  LeaderElectionConfiguration leaderElection(KubernetesClient client, OperatorConfig config) {
+    Optional<String> namespace =
+        config.leaseNamespace().or(() -> Optional.ofNullable(client.getNamespace()));
+    if (namespace.isEmpty()) {
+      LOG.infof(
+          "Leader election off: no namespace for the Lease %s (set EMERGENT_OPERATOR_LEASE_NAMESPACE"
+              + " or a namespace in the kubeconfig context); run a single replica",
+          LEASE_NAME);
+      return null;
+    }
+    LOG.infof("Leader election through the Lease %s/%s", namespace.get(), LEASE_NAME);
+    return new LeaderElectionConfiguration(LEASE_NAME, namespace.get());
   }
 }

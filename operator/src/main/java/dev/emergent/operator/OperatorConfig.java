@@ -3,6 +3,7 @@ package dev.emergent.operator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Operator settings (application.properties, or EMERGENT_OPERATOR_* environment variables). */
 @ConfigMapping(prefix = "emergent.operator")
@@ -23,6 +24,12 @@ public interface OperatorConfig {
   /** Wait before the first restart of a failed stage; doubles with each restart. */
   @WithDefault("10s")
   Duration restartBackoff();
+
+  /**
+   * Namespace of the leader-election Lease (prod profile). Default: the client's namespace; with
+   * none, the operator runs without leader election.
+   */
+  Optional<String> leaseNamespace();
 
   /** Longest wait between restarts. */
   @WithDefault("5m")

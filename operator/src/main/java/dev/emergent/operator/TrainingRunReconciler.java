@@ -10,6 +10,7 @@ import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunStatus;
 import dev.emergent.operator.observe.AttemptObserver;
 import dev.emergent.operator.observe.AttemptState;
+import dev.emergent.operator.observe.Waiting;
 import dev.emergent.operator.progress.ProgressPoller;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.operator.resources.StageAttempt;
@@ -175,7 +176,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
     AttemptState state = AttemptObserver.observe(job, objects.pods(attempt), config.progressPort());
     return switch (state.phase()) {
-      case ABSENT, QUEUED, STARTING, RUNNING -> watch(run, status, stage, attempt, state, now);
+      case STARTING -> {
+        Optional<Waiting> waiting = Waiting.of(objects.claim(run, plan), objects.pods(attempt));
+        if (waiting.isPresent()) {
+          yield waitForPods(run, status, stage, waiting.get(), now);
+        }
+        yield watch(run, status, stage, attempt, state, now);
+      }
+      case ABSENT, QUEUED, RUNNING -> watch(run, status, stage, attempt, state, now);
       case SUCCEEDED -> completed(run, plan, status, stage, attempt, state, now);
       case FAILED ->
           failedAttempt(run, status, stage, attempt, state.failure(), state.message(), now);
@@ -262,6 +270,16 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     status.step = stage.step;
     status.loss = stage.loss;
     conditions(run, status, now, queued ? "Queued" : "Running", runningMessage(run, stage));
+    return Optional.of(config.progressInterval());
+  }
+
+  /** The attempt exists but its pods cannot run yet: the run is Pending and says why. */
+  private Optional<Duration> waitForPods(
+      TrainingRun run, TrainingRunStatus status, StageStatus stage, Waiting waiting, Instant now) {
+    stage.phase = StagePhase.Pending;
+    status.phase = RunPhase.Pending;
+    conditions(
+        run, status, now, waiting.reason(), "stage " + stage.name + ": " + waiting.message());
     return Optional.of(config.progressInterval());
   }
 

@@ -7,10 +7,16 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,24 +29,35 @@ import java.util.stream.Stream;
 /**
  * What the Fabric8 mock API server lacks to run Jobs: it creates the pods of each Indexed Job, runs
  * them for a few ticks, ends them as the test scripted (success with rank 0's termination summary,
- * an exit code, or a disruption), sets the Job's conditions, and garbage-collects what a deleted
- * owner owned, as a real cluster's controllers would.
+ * an exit code, or a disruption), sets the Job's conditions, garbage-collects what a deleted owner
+ * owned and releases deleted claims, as a real cluster's kubelet and controllers would. Job
+ * statuses are written the way a real API server (1.32) accepts them.
  */
 final class SimulatedKubelet implements AutoCloseable {
   /** How an attempt ends. */
   enum Ending {
     SUCCEED,
     CRASH,
+    /** Rank 0 exits with 4: another rank vanished, as when a node under the gang dies. */
+    PEER_LOST,
     DIVERGE,
     DISRUPT,
-    RUN_FOREVER
+    RUN_FOREVER,
+    /** The pods stay Pending: the scheduler finds no node with room for them. */
+    NEVER_SCHEDULED,
+    /** The pods stay Pending without a word from the scheduler, as while a volume is missing. */
+    NEVER_STARTED
   }
 
+  static final String NO_ROOM = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.";
+
   private static final int RUN_TICKS = 4;
+  private static final String PVC_PROTECTION = "kubernetes.io/pvc-protection";
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Ending> script = new ConcurrentHashMap<>();
   private final Map<String, Integer> ticks = new ConcurrentHashMap<>();
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
 
   SimulatedKubelet(KubernetesClient client, String namespace) {
@@ -58,7 +75,12 @@ final class SimulatedKubelet implements AutoCloseable {
     try {
       tick();
     } catch (RuntimeException e) {
-      // The next tick retries; the mock server may be busy with a watch.
+      // The next tick retries (a conflict or a busy mock server); a new kind of error is shown
+      // once,
+      // since a kubelet that silently cannot create pods looks like an operator bug.
+      if (reported.add(e.getClass().getName() + ": " + e.getMessage())) {
+        System.err.println("simulated kubelet: " + e);
+      }
     }
   }
 
@@ -74,23 +96,64 @@ final class SimulatedKubelet implements AutoCloseable {
         continue;
       }
       int age = ticks.merge(job.getMetadata().getUid(), 1, Integer::sum);
-      Map<String, String> labels = job.getMetadata().getLabels();
-      Ending ending =
-          script.getOrDefault(
-              labels.get(Labels.RUN)
-                  + "/"
-                  + labels.get(Labels.STAGE)
-                  + "/"
-                  + labels.get(Labels.ATTEMPT),
-              Ending.SUCCEED);
-      if (age >= RUN_TICKS && ending != Ending.RUN_FOREVER) {
+      Ending ending = ending(job);
+      if (age >= RUN_TICKS && endsAtAll(ending)) {
         end(job, pods, ending);
       }
     }
   }
 
+  private static boolean endsAtAll(Ending ending) {
+    return ending == Ending.SUCCEED
+        || ending == Ending.CRASH
+        || ending == Ending.PEER_LOST
+        || ending == Ending.DIVERGE
+        || ending == Ending.DISRUPT;
+  }
+
+  private Ending ending(Job job) {
+    Map<String, String> labels = job.getMetadata().getLabels();
+    return script.getOrDefault(
+        labels.get(Labels.RUN) + "/" + labels.get(Labels.STAGE) + "/" + labels.get(Labels.ATTEMPT),
+        Ending.SUCCEED);
+  }
+
+  private static PodStatus startedStatus(Job job, Ending ending) {
+    return switch (ending) {
+      case NEVER_SCHEDULED ->
+          new PodStatusBuilder()
+              .withPhase("Pending")
+              .addToConditions(
+                  new PodConditionBuilder()
+                      .withType("PodScheduled")
+                      .withStatus("False")
+                      .withReason("Unschedulable")
+                      .withMessage(NO_ROOM)
+                      .build())
+              .build();
+      case NEVER_STARTED -> new PodStatusBuilder().withPhase("Pending").build();
+      default ->
+          new PodStatusBuilder()
+              .withPhase("Running")
+              .withPodIP("127.0.0.1")
+              .addToContainerStatuses(
+                  new ContainerStatusBuilder()
+                      .withName("trainer")
+                      .withImage(image(job))
+                      .withImageID("")
+                      .withReady(true)
+                      .withNewState()
+                      .withNewRunning()
+                      .endRunning()
+                      .endState()
+                      .build())
+              .build();
+    };
+  }
+
   private void createPods(Job job) {
     int pods = job.getSpec().getCompletions();
+    PodStatus status = startedStatus(job, ending(job));
     for (int index = 0; index < pods; index++) {
       Pod pod =
           new PodBuilder()
@@ -117,23 +180,14 @@ final class SimulatedKubelet implements AutoCloseable {
           .withName(pod.getMetadata().getName())
           .editStatus(
               created -> {
-                created.setStatus(
-                    new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                        .withPhase("Running")
-                        .withPodIP("127.0.0.1")
-                        .addToContainerStatuses(
-                            new ContainerStatusBuilder()
-                                .withName("trainer")
-                                .withReady(true)
-                                .withNewState()
-                                .withNewRunning()
-                                .endRunning()
-                                .endState()
-                                .build())
-                        .build());
+                created.setStatus(status);
                 return created;
               });
     }
+  }
+
+  private static String image(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
   private void end(Job job, List<Pod> pods, Ending ending) {
@@ -150,9 +204,11 @@ final class SimulatedKubelet implements AutoCloseable {
           switch (ending) {
             case SUCCEED -> 0;
             case CRASH -> rankZero ? 1 : 0;
+            case PEER_LOST -> rankZero ? 4 : 0;
             case DIVERGE -> rankZero ? 3 : 0;
             case DISRUPT -> rankZero ? 137 : 0;
-            case RUN_FOREVER -> throw new IllegalStateException("never ends");
+            case RUN_FOREVER, NEVER_SCHEDULED, NEVER_STARTED ->
+                throw new IllegalStateException("never ends");
           };
       String summary =
           ending == Ending.SUCCEED && rankZero
@@ -165,11 +221,13 @@ final class SimulatedKubelet implements AutoCloseable {
                   ? "{\"outcome\":\"LOSS_DIVERGED\",\"exitCode\":3,\"message\":\"loss diverged at step 7: NaN\"}"
                   : null;
       var status =
-          new io.fabric8.kubernetes.api.model.PodStatusBuilder(pod.getStatus())
+          new PodStatusBuilder(pod.getStatus())
               .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
               .withContainerStatuses(
                   new ContainerStatusBuilder()
                       .withName("trainer")
+                      .withImage(pod.getSpec().getContainers().get(0).getImage())
+                      .withImageID("")
                       .withNewState()
                       .withNewTerminated()
                       .withExitCode(exitCode)
@@ -198,14 +256,50 @@ final class SimulatedKubelet implements AutoCloseable {
                 return p;
               });
     }
-    String type = ending == Ending.SUCCEED ? "Complete" : "Failed";
-    job.setStatus(
-        new JobStatusBuilder()
-            .withSucceeded(ending == Ending.SUCCEED ? pods.size() : 0)
-            .withFailed(ending == Ending.SUCCEED ? 0 : 1)
-            .addToConditions(new JobConditionBuilder().withType(type).withStatus("True").build())
-            .build());
-    client.resource(job).updateStatus();
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withName(job.getMetadata().getName())
+        .editStatus(
+            current -> {
+              current.setStatus(finishedStatus(ending == Ending.SUCCEED, pods.size()));
+              return current;
+            });
+  }
+
+  /**
+   * A finished Job's status as the Job controller writes it: a real API server (1.32) refuses
+   * Complete without SuccessCriteriaMet and completionTime, and Failed without FailureTarget.
+   */
+  private static JobStatus finishedStatus(boolean succeeded, int pods) {
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    JobStatusBuilder status = new JobStatusBuilder().withStartTime(now);
+    if (succeeded) {
+      return status
+          .withSucceeded(pods)
+          .withCompletedIndexes(pods == 1 ? "0" : "0-" + (pods - 1))
+          .withCompletionTime(now)
+          .addToConditions(condition("SuccessCriteriaMet", "CompletionsReached", now))
+          .addToConditions(condition("Complete", "CompletionsReached", now))
+          .build();
+    }
+    return status
+        .withFailed(1)
+        .addToConditions(condition("FailureTarget", "BackoffLimitExceeded", now))
+        .addToConditions(condition("Failed", "BackoffLimitExceeded", now))
+        .build();
+  }
+
+  private static JobCondition condition(String type, String reason, String now) {
+    return new JobConditionBuilder()
+        .withType(type)
+        .withStatus("True")
+        .withReason(reason)
+        .withLastProbeTime(now)
+        .withLastTransitionTime(now)
+        .build();
   }
 
   /** Owner-reference garbage collection: objects whose owner is gone are deleted. */
@@ -239,6 +333,33 @@ final class SimulatedKubelet implements AutoCloseable {
                 o.getMetadata().getOwnerReferences().stream()
                     .noneMatch(r -> owners.contains(r.getUid())))
         .forEach(o -> client.resource(o).delete());
+    releaseDeletedClaims();
+  }
+
+  /**
+   * The PVC-protection controller's part: a deleted claim keeps its finalizer until no pod uses it.
+   */
+  private void releaseDeletedClaims() {
+    Set<String> inUse = new java.util.HashSet<>();
+    client.pods().inNamespace(namespace).list().getItems().stream()
+        .flatMap(p -> p.getSpec().getVolumes().stream())
+        .filter(v -> v.getPersistentVolumeClaim() != null)
+        .forEach(v -> inUse.add(v.getPersistentVolumeClaim().getClaimName()));
+    client.persistentVolumeClaims().inNamespace(namespace).list().getItems().stream()
+        .filter(c -> c.getMetadata().getDeletionTimestamp() != null)
+        .filter(c -> c.getMetadata().getFinalizers().contains(PVC_PROTECTION))
+        .filter(c -> !inUse.contains(c.getMetadata().getName()))
+        .forEach(
+            c ->
+                client
+                    .persistentVolumeClaims()
+                    .inNamespace(namespace)
+                    .withName(c.getMetadata().getName())
+                    .edit(
+                        claim -> {
+                          claim.getMetadata().getFinalizers().remove(PVC_PROTECTION);
+                          return claim;
+                        }));
   }
 
   private List<Pod> podsOf(Job job) {

@@ -2,30 +2,31 @@ package dev.emergent.operator;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.FileInputStream;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The same scenarios against the cluster in KUBECONFIG: {@code ./mvnw verify -Pe2e
  * -Demergent.e2e.simulatePods=true}. The suite then plays the kubelet, the Job controller and the
- * garbage collector, so it needs a control plane without them (an API server and etcd); on a
- * cluster with kubelets, pods would be made twice. Real trainer pods need a published trainer
- * image, so without simulatePods the suite is skipped.
+ * garbage collector, so it needs a control plane without them (an API server and etcd, as {@code
+ * .ci/run} starts); on a cluster with kubelets, pods would be made twice. Real trainer pods need a
+ * published trainer image, so without simulatePods the suite is skipped.
+ *
+ * <p>Re-runnable on the same server: the CRD is applied with forced ownership, and every run of the
+ * suite works in a namespace of its own, deleted at the end.
  */
 @QuarkusTest
 @TestProfile(TrainingRunReconcilerE2E.RealCluster.class)
 @QuarkusTestResource(FakeProgressServer.class)
 class TrainingRunReconcilerE2E extends TrainingRunScenarios {
-
   /** Server-side apply as in production; the CRD comes from crds/, applied below. */
   public static class RealCluster implements QuarkusTestProfile {
     @Override
@@ -37,21 +38,25 @@ class TrainingRunReconcilerE2E extends TrainingRunScenarios {
     }
   }
 
+  @Override
+  boolean admissionChecksSpecs() {
+    return true;
+  }
+
   @BeforeAll
-  static void prepareCluster() {
+  static void prepareCluster() throws IOException {
     assumeTrue(
         Boolean.getBoolean("emergent.e2e.simulatePods"),
         "real trainer pods need a published trainer image; run with -Demergent.e2e.simulatePods=true");
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-      client
-          .load(new FileInputStream(Path.of("../crds/trainingruns.emergent.dev-v1.yml").toFile()))
-          .serverSideApply();
-      client
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-          .serverSideApply();
-    } catch (java.io.FileNotFoundException e) {
-      throw new IllegalStateException(e);
+      E2ECluster.prepare(client, NAMESPACE);
+    }
+  }
+
+  @AfterAll
+  static void deleteNamespace() {
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      E2ECluster.delete(client, NAMESPACE);
     }
   }
 }

@@ -8,4 +8,9 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @QuarkusTest
 @WithKubernetesTestServer
 @QuarkusTestResource(FakeProgressServer.class)
-class TrainingRunReconcilerIT extends TrainingRunScenarios {}
+class TrainingRunReconcilerIT extends TrainingRunScenarios {
+  @Override
+  boolean admissionChecksSpecs() {
+    return false;
+  }
+}

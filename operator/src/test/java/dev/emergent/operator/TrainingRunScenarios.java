@@ -1,6 +1,7 @@
 package dev.emergent.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * cluster in KUBECONFIG ({@link TrainingRunReconcilerE2E}).
  */
 abstract class TrainingRunScenarios {
-  static final String NAMESPACE = "test";
+  static final String NAMESPACE = suiteNamespace();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @Inject KubernetesClient client;
@@ -55,9 +57,27 @@ abstract class TrainingRunScenarios {
     kubelet.close();
   }
 
+  /**
+   * One namespace per test JVM, so that the suite can run again on the same API server. Kept in a
+   * system property because Quarkus loads test classes (and this constant) more than once.
+   */
+  private static String suiteNamespace() {
+    synchronized (System.class) {
+      String key = "emergent.test.namespace";
+      if (System.getProperty(key) == null) {
+        System.setProperty(key, "e2e-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+      }
+      return System.getProperty(key);
+    }
+  }
+
   private TrainingRun create(String name, String extraSpec) {
-    String yaml =
-        """
+    return client.resource(TrainingRunFiles.parse(fourStages(name, NAMESPACE, extraSpec))).create();
+  }
+
+  /** A four-stage run on two pods; {@code extraSpec} adds spec lines, indented by two. */
+  static String fourStages(String name, String namespace, String extraSpec) {
+    return """
         apiVersion: emergent.dev/v1alpha1
         kind: TrainingRun
         metadata: {name: %s, namespace: %s}
@@ -72,19 +92,27 @@ abstract class TrainingRunScenarios {
           - {name: reward, type: RewardModel, from: sft, data: {builtin: arithmetic}, steps: 100}
           - {name: ppo, type: PPO, policyFrom: sft, rewardFrom: reward, data: {builtin: arithmetic}, steps: 100}
         """
-            .formatted(name, NAMESPACE, extraSpec);
-    return client.resource(TrainingRunFiles.parse(yaml)).create();
+        .formatted(name, namespace, extraSpec);
   }
 
+  /** Edits the spec as a user would: again on a conflict with the operator's status patches. */
   private void edit(String name, java.util.function.Consumer<TrainingRun> change) {
-    client
-        .resources(TrainingRun.class)
-        .inNamespace(NAMESPACE)
-        .withName(name)
-        .edit(
-            r -> {
-              change.accept(r);
-              return r;
+    await()
+        .atMost(TIMEOUT)
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              client
+                  .resources(TrainingRun.class)
+                  .inNamespace(NAMESPACE)
+                  .withName(name)
+                  .edit(
+                      r -> {
+                        change.accept(r);
+                        return r;
+                      });
+              return true;
             });
   }
 
@@ -112,11 +140,15 @@ abstract class TrainingRunScenarios {
   }
 
   private List<Job> jobs(String run) {
+    return jobs(client, NAMESPACE, run);
+  }
+
+  static List<Job> jobs(KubernetesClient client, String namespace, String run) {
     return client
         .batch()
         .v1()
         .jobs()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .withLabel(Labels.RUN, run)
         .list()
         .getItems();
@@ -163,6 +195,11 @@ abstract class TrainingRunScenarios {
     assertThat(job.getSpec().getCompletions()).isEqualTo(2);
     assertThat(job.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
         .isTrue();
+    String atRest = get("chain").getMetadata().getResourceVersion();
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> atRest.equals(get("chain").getMetadata().getResourceVersion()));
   }
 
   @Test
@@ -183,9 +220,9 @@ abstract class TrainingRunScenarios {
   }
 
   @Test
-  void aFailedAttemptRestartsFromTheLatestCheckpoint() {
+  void aLostPeerRestartsTheGangFromTheLatestCheckpoint() {
     create("restart", "");
-    kubelet.script("restart", "pretrain", 1, Ending.CRASH);
+    kubelet.script("restart", "pretrain", 1, Ending.PEER_LOST);
 
     TrainingRun run = awaitPhase("restart", RunPhase.Succeeded);
 
@@ -250,6 +287,70 @@ abstract class TrainingRunScenarios {
     TrainingRun resumed = awaitPhase("pause", RunPhase.Succeeded);
     assertThat(stage(resumed, "pretrain").restarts).isZero();
     assertThat(stage(resumed, "pretrain").attempt).isEqualTo(2);
+  }
+
+  @Test
+  void podsThatCannotBeScheduledShowInTheConditions() {
+    create("crowded", "");
+    kubelet.script("crowded", "pretrain", 1, Ending.NEVER_SCHEDULED);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              TrainingRun run = get("crowded");
+              assertThat(run.getStatus().phase).isEqualTo(RunPhase.Pending);
+              Condition progressing = condition(run, "Progressing");
+              assertThat(progressing.status).isEqualTo("True");
+              assertThat(progressing.reason).isEqualTo("Unschedulable");
+              assertThat(progressing.message)
+                  .isEqualTo(
+                      "stage pretrain: pods cannot be scheduled: " + SimulatedKubelet.NO_ROOM);
+              assertThat(condition(run, "Ready").status).isEqualTo("False");
+            });
+    client.resource(get("crowded")).delete();
+  }
+
+  @Test
+  void aCheckpointClaimThatNoVolumeBindsShowsInTheConditions() {
+    create("unbound", "");
+    kubelet.script("unbound", "pretrain", 1, Ending.NEVER_STARTED);
+    // A real API server creates the claim Pending; the mock leaves its status empty.
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client
+                        .persistentVolumeClaims()
+                        .inNamespace(NAMESPACE)
+                        .withName("unbound-checkpoints")
+                        .get()
+                    != null);
+    client
+        .persistentVolumeClaims()
+        .inNamespace(NAMESPACE)
+        .withName("unbound-checkpoints")
+        .editStatus(
+            claim -> {
+              claim.setStatus(
+                  new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder()
+                      .withPhase("Pending")
+                      .build());
+              return claim;
+            });
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition progressing = condition(get("unbound"), "Progressing");
+              assertThat(progressing.reason).isEqualTo("VolumeNotBound");
+              assertThat(progressing.message)
+                  .startsWith(
+                      "stage pretrain: checkpoint claim unbound-checkpoints is Pending: no volume is"
+                          + " bound to it");
+            });
+    client.resource(get("unbound")).delete();
   }
 
   @Test
@@ -377,20 +478,36 @@ abstract class TrainingRunScenarios {
         .contains("emergent_reconcile_duration_seconds_count");
   }
 
+  /**
+   * Whether the API server runs the CRD's schema and CEL rules; the Fabric8 mock does not, which is
+   * how a cluster with an older CRD than the operator's behaves.
+   */
+  abstract boolean admissionChecksSpecs();
+
   @Test
-  void anInvalidSpecBecomesAConditionWithThePlannersMessage() {
+  void anInvalidSpecIsRefusedAtAdmissionOrBecomesAConditionWithThePlannersMessage() {
     TrainingRun run =
         TrainingRunFiles.parse(
             """
         apiVersion: emergent.dev/v1alpha1
         kind: TrainingRun
-        metadata: {name: invalid, namespace: test}
+        metadata: {name: invalid}
         spec:
           model: {layers: 2, dModel: 64, heads: 4, contextLength: 32}
           mesh: {axes: [{name: data, size: 2}]}
           stages:
           - {name: pretrain, type: Pretrain, data: {builtin: arithmetic}, steps: 100, batchSize: 33}
         """);
+    run.getMetadata().setNamespace(NAMESPACE);
+
+    if (admissionChecksSpecs()) {
+      assertThatThrownBy(() -> client.resource(run).create())
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining(
+              "batchSize (default 32) must be divisible by the size of the stage mesh's axis"
+                  + " 'data' × microBatchSize");
+      return;
+    }
     client.resource(run).create();
 
     TrainingRun failed = awaitPhase("invalid", RunPhase.Failed);

@@ -348,14 +348,9 @@ public final class CelRules {
 
   /** A condition on each mesh of the run (spec.mesh and every stage's own), where resolvable. */
   private static String onEveryMesh(UnaryOperator<String> condition) {
-    return "(!"
-        + resolvable("self.mesh")
-        + " || "
-        + condition.apply("self.mesh")
-        + ") && self.stages.all(s, !has(s.mesh) || !"
-        + resolvable("s.mesh")
-        + " || "
-        + condition.apply("s.mesh")
+    return whereResolvable("self.mesh", condition)
+        + " && self.stages.all(s, !has(s.mesh) || "
+        + whereResolvable("s.mesh", condition)
         + ")";
   }
 
@@ -364,17 +359,17 @@ public final class CelRules {
     return "self.stages.all(s, " + onStageMesh(condition) + ")";
   }
 
-  /** The stage's own mesh if it has one, else the run's; true where the mesh is not resolvable. */
+  /** The stage's own mesh if it has one, else the run's. */
   private static String onStageMesh(UnaryOperator<String> condition) {
-    return "has(s.mesh) ? (!"
-        + resolvable("s.mesh")
-        + " || "
-        + condition.apply("s.mesh")
-        + ") : (!"
-        + resolvable("self.mesh")
-        + " || "
-        + condition.apply("self.mesh")
-        + ")";
+    return "has(s.mesh) ? "
+        + whereResolvable("s.mesh", condition)
+        + " : "
+        + whereResolvable("self.mesh", condition);
+  }
+
+  /** The condition on a mesh, true where the mesh is not resolvable (its own rules refuse it). */
+  private static String whereResolvable(String mesh, UnaryOperator<String> condition) {
+    return "(!" + resolvable(mesh) + " || " + condition.apply(mesh) + ")";
   }
 
   /**

@@ -1,0 +1,95 @@
+package dev.emergent.operator.observe;
+
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Why a started attempt is not running yet, in the words a user acts on: pods the scheduler cannot
+ * place, a checkpoint claim that no volume binds, an image that cannot be pulled. Pure: no API
+ * calls.
+ */
+public record Waiting(String reason, String message) {
+  public static final String UNSCHEDULABLE = "Unschedulable";
+  public static final String VOLUME_NOT_BOUND = "VolumeNotBound";
+  public static final String IMAGE_PULL_BACK_OFF = "ImagePullBackOff";
+  private static final Set<String> PULL_FAILURES =
+      Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
+
+  /**
+   * The first reason that holds: unschedulable pods (the scheduler's message also names unbound
+   * claims and missing resources), then a claim that is not Bound, then an image pull failure.
+   * Nothing while every pod runs: a claim with WaitForFirstConsumer binding is Pending until then.
+   */
+  public static Optional<Waiting> of(PersistentVolumeClaim claim, List<Pod> pods) {
+    if (!pods.isEmpty() && pods.stream().allMatch(p -> "Running".equals(phase(p)))) {
+      return Optional.empty();
+    }
+    Optional<Waiting> unschedulable =
+        pods.stream()
+            .map(Waiting::unschedulable)
+            .flatMap(Optional::stream)
+            .findFirst()
+            .map(
+                c ->
+                    new Waiting(
+                        UNSCHEDULABLE,
+                        "pods cannot be scheduled: "
+                            + Objects.requireNonNullElse(c.getMessage(), "no reason given")));
+    if (unschedulable.isPresent()) {
+      return unschedulable;
+    }
+    if (claim != null
+        && claim.getStatus() != null
+        && !"Bound".equals(claim.getStatus().getPhase())) {
+      return Optional.of(
+          new Waiting(
+              VOLUME_NOT_BOUND,
+              "checkpoint claim "
+                  + claim.getMetadata().getName()
+                  + " is "
+                  + Objects.requireNonNullElse(claim.getStatus().getPhase(), "Pending")
+                  + ": no volume is bound to it (does the cluster have a default StorageClass, or"
+                  + " does spec.checkpoint.storage.storageClassName name one?)"));
+    }
+    return pods.stream()
+        .flatMap(p -> waitingContainers(p).stream())
+        .filter(w -> PULL_FAILURES.contains(w.getReason()))
+        .findFirst()
+        .map(
+            w ->
+                new Waiting(
+                    IMAGE_PULL_BACK_OFF,
+                    "the trainer image cannot be pulled: "
+                        + Objects.requireNonNullElse(w.getMessage(), w.getReason())));
+  }
+
+  private static Optional<PodCondition> unschedulable(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+        .filter(c -> UNSCHEDULABLE.equals(c.getReason()))
+        .findFirst();
+  }
+
+  private static List<ContainerStateWaiting> waitingContainers(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return List.of();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(s -> s.getState() != null && s.getState().getWaiting() != null)
+        .map(s -> s.getState().getWaiting())
+        .toList();
+  }
+
+  private static String phase(Pod pod) {
+    return pod.getStatus() == null ? null : pod.getStatus().getPhase();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.emergent.operator;
+
+import dev.emergent.api.v1alpha1.TrainingRun;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Prepares the cluster in KUBECONFIG for an E2E suite: the committed CRD, applied with forced
+ * ownership so that the suite can run again after kubectl or another suite applied it, and a
+ * namespace of the suite's own.
+ */
+final class E2ECluster {
+  static final String FIELD_MANAGER = "emergent-e2e";
+  private static final Path CRD = Path.of("../crds/trainingruns.emergent.dev-v1.yml");
+
+  private E2ECluster() {}
+
+  static void prepare(KubernetesClient client, String namespace) throws IOException {
+    CustomResourceDefinition crd;
+    try (InputStream file = Files.newInputStream(CRD)) {
+      crd = client.getKubernetesSerialization().unmarshal(file, CustomResourceDefinition.class);
+    }
+    client.resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    client
+        .resource(crd)
+        .waitUntilCondition(
+            c ->
+                c.getStatus() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
+            60,
+            TimeUnit.SECONDS);
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .fieldManager(FIELD_MANAGER)
+        .serverSideApply();
+    // A bare API server has no controller that makes a namespace's default ServiceAccount, and
+    // its ServiceAccount admission refuses pods without one.
+    client
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("default")
+                .withNamespace(namespace)
+                .endMetadata()
+                .build())
+        .fieldManager(FIELD_MANAGER)
+        .serverSideApply();
+  }
+
+  /**
+   * Deletes the suite's runs, then its namespace. The runs go first because on a control plane
+   * without controllers the namespace stays Terminating with everything in it, and an operator of a
+   * later suite would otherwise go on reconciling them.
+   */
+  static void delete(KubernetesClient client, String namespace) {
+    client.resources(TrainingRun.class).inNamespace(namespace).delete();
+    client.namespaces().withName(namespace).delete();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.emergent.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WaitingTest {
+  private static final PersistentVolumeClaim BOUND = claim("Bound");
+  private static final PersistentVolumeClaim PENDING = claim("Pending");
+
+  @Test
+  void runningPodsWaitForNothingEvenOnAPendingClaim() {
+    assertThat(Waiting.of(PENDING, List.of(pod("Running"), pod("Running")))).isEmpty();
+  }
+
+  @Test
+  void theSchedulersMessageComesFirst() {
+    Pod unschedulable =
+        new PodBuilder(pod("Pending"))
+            .editStatus()
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/2 nodes are available: 2 Insufficient cpu.")
+            .endCondition()
+            .endStatus()
+            .build();
+
+    assertThat(Waiting.of(PENDING, List.of(pod("Running"), unschedulable)))
+        .contains(
+            new Waiting(
+                "Unschedulable",
+                "pods cannot be scheduled: 0/2 nodes are available: 2 Insufficient cpu."));
+  }
+
+  @Test
+  void aPendingClaimIsNamedWhenPodsWait() {
+    assertThat(Waiting.of(PENDING, List.of(pod("Pending"))))
+        .hasValueSatisfying(
+            w -> {
+              assertThat(w.reason()).isEqualTo("VolumeNotBound");
+              assertThat(w.message()).startsWith("checkpoint claim run-checkpoints is Pending");
+            });
+  }
+
+  @Test
+  void anImageThatCannotBePulledIsNamed() {
+    Pod pulling =
+        new PodBuilder(pod("Pending"))
+            .editStatus()
+            .addNewContainerStatus()
+            .withName("trainer")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("ImagePullBackOff")
+            .withMessage("Back-off pulling image \"ghcr.io/x/trainer:9\"")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+
+    assertThat(Waiting.of(BOUND, List.of(pulling)))
+        .contains(
+            new Waiting(
+                "ImagePullBackOff",
+                "the trainer image cannot be pulled: Back-off pulling image \"ghcr.io/x/trainer:9\""));
+  }
+
+  @Test
+  void podsThatAreMerelyStartingWaitForNothingNamed() {
+    assertThat(Waiting.of(BOUND, List.of(pod("Pending")))).isEmpty();
+    assertThat(Waiting.of(null, List.of())).isEmpty();
+  }
+
+  private static Pod pod(String phase) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("p")
+        .endMetadata()
+        .withNewStatus()
+        .withPhase(phase)
+        .endStatus()
+        .build();
+  }
+
+  private static PersistentVolumeClaim claim(String phase) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName("run-checkpoints")
+        .endMetadata()
+        .withNewStatus()
+        .withPhase(phase)
+        .endStatus()
+        .build();
+  }
+}
