@@ -11,12 +11,18 @@ import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,10 +38,31 @@ public final class SpecValidator {
 
   private SpecValidator() {}
 
+  /** Every violation, in the order of the fields in the spec (stages in their order). */
   public static List<Violation> validate(TrainingRun run) {
     SpecValidator validator = new SpecValidator();
     validator.checkRun(run);
-    return validator.checks.violations();
+    List<Violation> violations = new ArrayList<>(validator.checks.violations());
+    violations.sort(
+        Comparator.comparingInt(SpecValidator::section).thenComparingInt(SpecValidator::stage));
+    return violations;
+  }
+
+  private static final List<String> SECTIONS =
+      Arrays.stream(TrainingRunSpec.class.getDeclaredFields())
+          .filter(f -> !Modifier.isStatic(f.getModifiers()))
+          .map(Field::getName)
+          .toList();
+  private static final Pattern SECTION = Pattern.compile("^spec\\.([A-Za-z]+)(?:\\[(\\d+)\\])?");
+
+  private static int section(Violation violation) {
+    Matcher matcher = SECTION.matcher(violation.field());
+    return matcher.find() ? SECTIONS.indexOf(matcher.group(1)) : -1;
+  }
+
+  private static int stage(Violation violation) {
+    Matcher matcher = SECTION.matcher(violation.field());
+    return matcher.find() && matcher.group(2) != null ? Integer.parseInt(matcher.group(2)) : -1;
   }
 
   private void checkRun(TrainingRun run) {
