@@ -1,8 +1,12 @@
-package dev.emergent.trainer.run;
+package dev.emergent.plan;
+
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * How the trainer ends; the operator and the local runner read these codes and the termination
- * summary (see trainer-image/README.md).
+ * How the trainer ends: the trainer exits with these codes and names them in its {@link
+ * TerminationSummary}; the operator and the local runner read them (table in
+ * trainer-image/README.md).
  */
 public enum ExitCode {
   /** The stage finished and published its final checkpoint. */
@@ -24,5 +28,10 @@ public enum ExitCode {
 
   public int code() {
     return code;
+  }
+
+  /** The trainer's code, or empty for one it never uses (a kill, an out-of-memory exit). */
+  public static Optional<ExitCode> of(int code) {
+    return Arrays.stream(values()).filter(c -> c.code == code).findFirst();
   }
 }

@@ -28,6 +28,9 @@ public final class LaunchEnvironment {
   /** Port of rank 0's /progress and /metrics; 0 picks a free one. */
   public static final String PROGRESS_PORT = "EMERGENT_PROGRESS_PORT";
 
+  /** The progress port when a launcher sets none; the operator's default too. */
+  public static final int DEFAULT_PROGRESS_PORT = 8080;
+
   /** Port rank 0 listens on for rendezvous, the same default as torch.distributed. */
   public static final int COORDINATOR_PORT = 29500;
 

@@ -9,6 +9,7 @@ import dev.emergent.operator.resources.StageAttempt;
 import dev.emergent.operator.resources.StageConfigMap;
 import dev.emergent.operator.resources.StageJob;
 import dev.emergent.operator.resources.StageService;
+import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.RunPlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -56,10 +57,18 @@ public class AttemptObjects {
   public void create(StageAttempt attempt, RunPlan plan) {
     createIfAbsent(StageConfigMap.desired(attempt));
     createIfAbsent(RunTokenSecret.desired(attempt));
-    createIfAbsent(StageService.desired(attempt));
+    createIfAbsent(StageService.desired(attempt, progressPort()));
     createIfAbsent(
         StageJob.desired(
-            attempt, config.trainerImage(), CheckpointClaim.name(attempt.run(), plan)));
+            attempt,
+            config.trainerImage(),
+            CheckpointClaim.name(attempt.run(), plan),
+            progressPort()));
+  }
+
+  /** The port rank 0 serves /progress on: set in each Job, and what the operator polls. */
+  public int progressPort() {
+    return config.progressPort().orElse(LaunchEnvironment.DEFAULT_PROGRESS_PORT);
   }
 
   public Job job(StageAttempt attempt) {
@@ -72,7 +81,15 @@ public class AttemptObjects {
         .get();
   }
 
-  public List<Pod> pods(StageAttempt attempt) {
+  /**
+   * The pods of the attempt's Job, matched by owner UID: pods of an earlier Job of the same name
+   * that are still terminating carry the same labels and must not be read as this Job's.
+   */
+  public List<Pod> pods(StageAttempt attempt, Job job) {
+    if (job == null) {
+      return List.of();
+    }
+    String uid = job.getMetadata().getUid();
     return client
         .pods()
         .inNamespace(attempt.namespace())
@@ -80,29 +97,60 @@ public class AttemptObjects {
         .withLabel(Labels.STAGE, attempt.stage().name())
         .withLabel(Labels.ATTEMPT, Integer.toString(attempt.attempt()))
         .list()
-        .getItems();
+        .getItems()
+        .stream()
+        .filter(
+            p ->
+                p.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())))
+        .toList();
   }
 
   /** Deletes an attempt's Job (its pods follow) and the objects only it used. */
   public void delete(StageAttempt attempt) {
-    String ns = attempt.namespace();
+    delete(attempt.namespace(), attempt.name());
+  }
+
+  /**
+   * Deletes the Jobs of the stage's earlier attempts. A failed attempt's Job is deleted only once
+   * the status names the next attempt, so that an operator that crashes in between neither reuses
+   * the attempt name nor forgets to count the restart.
+   */
+  public void deleteEarlierAttempts(StageAttempt attempt) {
     client
         .batch()
         .v1()
         .jobs()
-        .inNamespace(ns)
-        .withName(attempt.name())
+        .inNamespace(attempt.namespace())
+        .withLabel(Labels.RUN, attempt.run().getMetadata().getName())
+        .withLabel(Labels.STAGE, attempt.stage().name())
+        .list()
+        .getItems()
+        .stream()
+        .filter(j -> !attempt.name().equals(j.getMetadata().getName()))
+        .forEach(j -> delete(attempt.namespace(), j.getMetadata().getName()));
+  }
+
+  private void delete(String namespace, String attemptName) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withName(attemptName)
         .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
         .delete();
-    releaseNetwork(attempt);
-    client.configMaps().inNamespace(ns).withName(Names.configMap(attempt.name())).delete();
+    releaseNetwork(namespace, attemptName);
+    client.configMaps().inNamespace(namespace).withName(Names.configMap(attemptName)).delete();
   }
 
   /** Deletes what a finished attempt no longer needs: its Service and token. */
   public void releaseNetwork(StageAttempt attempt) {
-    String ns = attempt.namespace();
-    client.services().inNamespace(ns).withName(attempt.name()).delete();
-    client.secrets().inNamespace(ns).withName(Names.secret(attempt.name())).delete();
+    releaseNetwork(attempt.namespace(), attempt.name());
+  }
+
+  private void releaseNetwork(String namespace, String attemptName) {
+    client.services().inNamespace(namespace).withName(attemptName).delete();
+    client.secrets().inNamespace(namespace).withName(Names.secret(attemptName)).delete();
   }
 
   private void createIfAbsent(HasMetadata object) {

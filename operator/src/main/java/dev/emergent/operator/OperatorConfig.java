@@ -17,9 +17,11 @@ public interface OperatorConfig {
   @WithDefault("30s")
   Duration progressInterval();
 
-  /** Port of the trainers' /progress endpoint. */
-  @WithDefault("8080")
-  int progressPort();
+  /**
+   * Port of the trainers' /progress endpoint, set in every Job and polled by the operator. Default:
+   * {@code LaunchEnvironment.DEFAULT_PROGRESS_PORT} (8080).
+   */
+  Optional<Integer> progressPort();
 
   /** Wait before the first restart of a failed stage; doubles with each restart. */
   @WithDefault("10s")

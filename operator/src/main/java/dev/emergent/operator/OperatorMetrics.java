@@ -1,13 +1,14 @@
 package dev.emergent.operator;
 
 import dev.emergent.api.v1alpha1.RunPhase;
+import dev.emergent.api.v1alpha1.TrainingRun;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Prometheus metrics of the operator: runs by phase, stage durations, restarts by reason and
@@ -16,13 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class OperatorMetrics {
   private final MeterRegistry registry;
-  private final Map<String, RunPhase> phases = new ConcurrentHashMap<>();
   private final Timer reconcile;
+  private volatile Supplier<Stream<TrainingRun>> runs = Stream::empty;
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (RunPhase phase : RunPhase.values()) {
-      Gauge.builder("emergent.runs", phases, m -> m.values().stream().filter(phase::equals).count())
+      Gauge.builder("emergent.runs", this, m -> m.count(phase))
           .description("TrainingRuns by phase")
           .tag("phase", phase.name())
           .register(registry);
@@ -33,12 +34,16 @@ public class OperatorMetrics {
             .register(registry);
   }
 
-  public void phase(String run, RunPhase phase) {
-    phases.put(run, phase);
+  /**
+   * Counts runs by phase from the operator's cache of TrainingRuns at each scrape, so that a
+   * deleted run leaves no count behind and nothing has to be told about deletions.
+   */
+  public void countRunsIn(Supplier<Stream<TrainingRun>> cachedRuns) {
+    runs = cachedRuns;
   }
 
-  public void removed(String run) {
-    phases.remove(run);
+  private long count(RunPhase phase) {
+    return runs.get().filter(r -> r.getStatus() != null && r.getStatus().phase == phase).count();
   }
 
   public void restart(String reason) {

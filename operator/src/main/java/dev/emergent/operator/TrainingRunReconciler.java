@@ -1,7 +1,6 @@
 package dev.emergent.operator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emergent.api.v1alpha1.RunPhase;
 import dev.emergent.api.v1alpha1.StagePhase;
@@ -18,8 +17,10 @@ import dev.emergent.operator.status.Conditions;
 import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.InvalidSpecException;
 import dev.emergent.plan.Planner;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StagePlan;
+import dev.emergent.plan.TerminationSummary;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +78,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   @Override
   public List<EventSource<?, TrainingRun>> prepareEventSources(
       EventSourceContext<TrainingRun> context) {
+    metrics.countRunsIn(() -> context.getPrimaryCache().list());
     var jobs =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, TrainingRun.class)
@@ -104,7 +105,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       // on it could start an attempt that was just replaced. One GET reads our own last write.
       TrainingRun run = client.resource(cached).get();
       if (run == null) {
-        metrics.removed(key(cached));
         return UpdateControl.noUpdate();
       }
       return reconcileRun(run);
@@ -174,10 +174,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     if (job == null) {
       return startAttempt(run, plan, status, stage, attempt, now);
     }
-    AttemptState state = AttemptObserver.observe(job, objects.pods(attempt), config.progressPort());
+    List<Pod> pods = objects.pods(attempt, job);
+    AttemptState state = AttemptObserver.observe(job, pods, objects.progressPort());
     return switch (state.phase()) {
       case STARTING -> {
-        Optional<Waiting> waiting = Waiting.of(objects.claim(run, plan), objects.pods(attempt));
+        Optional<Waiting> waiting = Waiting.of(objects.claim(run, plan), pods);
         if (waiting.isPresent()) {
           yield waitForPods(run, status, stage, waiting.get(), now);
         }
@@ -197,6 +198,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       StageStatus stage,
       StageAttempt attempt,
       Instant now) {
+    objects.deleteEarlierAttempts(attempt);
     if (stage.nextAttemptTime != null && now.isBefore(Instant.parse(stage.nextAttemptTime))) {
       stage.phase = StagePhase.Restarting;
       status.phase = RunPhase.Running;
@@ -249,8 +251,14 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       progress.poll(attempt.name(), state.progressUrl());
     }
     progress.latest(attempt.name()).ifPresent(report -> copyProgress(stage, report, now));
-    if (!queued && stage.lastProgressTime != null) {
-      Duration quiet = Duration.between(Instant.parse(stage.lastProgressTime), now);
+    // Only a running gang can stall: time queued, Pending or pulling an image is not quiet time.
+    if (state.phase() == AttemptState.Phase.RUNNING && stage.lastProgressTime != null) {
+      Instant lastProgress = Instant.parse(stage.lastProgressTime);
+      Instant quietSince =
+          state.runningSince() != null && state.runningSince().isAfter(lastProgress)
+              ? state.runningSince()
+              : lastProgress;
+      Duration quiet = Duration.between(quietSince, now);
       Duration stall = Duration.ofSeconds(attempt.plan().settings().stallTimeoutSeconds());
       if (quiet.compareTo(stall) > 0) {
         return failedAttempt(
@@ -269,7 +277,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
     status.step = stage.step;
     status.loss = stage.loss;
-    conditions(run, status, now, queued ? "Queued" : "Running", runningMessage(run, stage));
+    String message = runningMessage(run, stage);
+    conditions(
+        run,
+        status,
+        now,
+        queued ? "Queued" : "Running",
+        state.message() == null ? message : message + "; " + state.message());
     return Optional.of(config.progressInterval());
   }
 
@@ -291,17 +305,18 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       StageAttempt attempt,
       AttemptState state,
       Instant now) {
-    Summary summary = Summary.parse(state.summary());
+    Optional<TerminationSummary> summary = TerminationSummary.parse(state.summary());
+    Map<String, Double> finalMetrics = summary.map(TerminationSummary::metrics).orElse(Map.of());
     stage.phase = StagePhase.Succeeded;
     stage.completionTime = now.toString();
     stage.checkpoint =
-        summary.checkpoint != null
-            ? summary.checkpoint
-            : CheckpointPaths.latest(run.getMetadata().getName(), stage.name);
-    stage.step = summary.step != null ? summary.step : stage.totalSteps;
-    if (!summary.metrics.isEmpty()) {
-      stage.metrics = summary.metrics;
-      stage.loss = summary.metrics.get("loss");
+        summary
+            .map(TerminationSummary::checkpoint)
+            .orElse(CheckpointPaths.latest(run.getMetadata().getName(), stage.name));
+    stage.step = summary.map(TerminationSummary::step).map(Long::intValue).orElse(stage.totalSteps);
+    if (!finalMetrics.isEmpty()) {
+      stage.metrics = new LinkedHashMap<>(finalMetrics);
+      stage.loss = finalMetrics.get("loss");
     }
     objects.releaseNetwork(attempt);
     progress.forget(attempt.name());
@@ -318,7 +333,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       AttemptState.Failure failure,
       String message,
       Instant now) {
-    objects.delete(attempt);
     progress.forget(attempt.name());
     int restarts = Objects.requireNonNullElse(stage.restarts, 0);
     int budget = attempt.plan().settings().maxRestarts();
@@ -388,6 +402,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       String reason,
       String message,
       Instant now) {
+    objects.releaseNetwork(attempt);
     stage.phase = StagePhase.Failed;
     stage.message = message;
     stage.completionTime = now.toString();
@@ -460,27 +475,16 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     return message;
   }
 
-  private void copyProgress(StageStatus stage, JsonNode report, Instant now) {
-    long step = report.path("step").asLong(0);
-    if (stage.step == null || step > stage.step) {
+  private void copyProgress(StageStatus stage, Progress report, Instant now) {
+    if (stage.step == null || report.step() > stage.step) {
       stage.lastProgressTime = now.toString();
     }
-    stage.step = (int) step;
-    if (report.path("loss").isNumber()) {
-      stage.loss = report.path("loss").asDouble();
+    stage.step = (int) report.step();
+    if (report.loss() != null) {
+      stage.loss = report.loss();
     }
-    Map<String, Double> values = new LinkedHashMap<>();
-    report
-        .path("metrics")
-        .fields()
-        .forEachRemaining(
-            f -> {
-              if (f.getValue().isNumber()) {
-                values.put(f.getKey(), f.getValue().asDouble());
-              }
-            });
-    if (!values.isEmpty()) {
-      stage.metrics = values;
+    if (report.metrics() != null && !report.metrics().isEmpty()) {
+      stage.metrics = new LinkedHashMap<>(report.metrics());
     }
   }
 
@@ -513,7 +517,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     events.normal(
         run, "Expired", "ttlSecondsAfterFinished (" + ttl + " s) passed; deleting the run");
     client.resource(run).delete();
-    metrics.removed(key(run));
     return Optional.empty();
   }
 
@@ -558,7 +561,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       TrainingRunStatus before,
       TrainingRunStatus status,
       Optional<Duration> requeue) {
-    metrics.phase(key(run), status.phase);
     UpdateControl<TrainingRun> control;
     if (json(before).equals(json(status))) {
       control = UpdateControl.noUpdate();
@@ -578,10 +580,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     return control;
   }
 
-  private static String key(TrainingRun run) {
-    return run.getMetadata().getNamespace() + "/" + run.getMetadata().getName();
-  }
-
   private static TrainingRunStatus copy(TrainingRunStatus status) {
     if (status == null) {
       return new TrainingRunStatus();
@@ -598,32 +596,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       return JSON.writeValueAsString(status);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("status could not be written", e);
-    }
-  }
-
-  /** Rank 0's termination summary: the checkpoint a stage published and its final metrics. */
-  record Summary(String checkpoint, Integer step, Map<String, Double> metrics) {
-    static Summary parse(String message) {
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      if (message == null || message.isBlank()) {
-        return new Summary(null, null, metrics);
-      }
-      try {
-        JsonNode summary = JSON.readTree(message.lines().reduce((a, b) -> b).orElse(""));
-        for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("metrics").fields();
-            it.hasNext(); ) {
-          Map.Entry<String, JsonNode> f = it.next();
-          if (f.getValue().isNumber()) {
-            metrics.put(f.getKey(), f.getValue().asDouble());
-          }
-        }
-        return new Summary(
-            summary.path("checkpoint").isTextual() ? summary.get("checkpoint").asText() : null,
-            summary.path("step").isNumber() ? summary.get("step").asInt() : null,
-            metrics);
-      } catch (JsonProcessingException e) {
-        return new Summary(null, null, metrics);
-      }
     }
   }
 }

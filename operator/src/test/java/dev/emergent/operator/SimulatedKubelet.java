@@ -87,10 +87,14 @@ final class SimulatedKubelet implements AutoCloseable {
   private void tick() {
     collectGarbage();
     for (Job job : client.batch().v1().jobs().inNamespace(namespace).list().getItems()) {
-      if (Boolean.TRUE.equals(job.getSpec().getSuspend()) || finished(job)) {
+      if (finished(job)) {
         continue;
       }
       List<Pod> pods = podsOf(job);
+      if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
+        stopSuspended(pods);
+        continue;
+      }
       if (pods.isEmpty()) {
         createPods(job);
         continue;
@@ -144,11 +148,50 @@ final class SimulatedKubelet implements AutoCloseable {
                       .withReady(true)
                       .withNewState()
                       .withNewRunning()
+                      .withStartedAt(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
                       .endRunning()
                       .endState()
                       .build())
               .build();
     };
+  }
+
+  /**
+   * The Job controller's part when Kueue suspends a running Job to preempt it: the trainers get
+   * SIGTERM and fail (exit 143, no disruption condition), then their pods are deleted.
+   */
+  private void stopSuspended(List<Pod> pods) {
+    boolean allEnded = pods.stream().allMatch(p -> "Failed".equals(p.getStatus().getPhase()));
+    for (Pod pod : pods) {
+      if (allEnded) {
+        client.resource(pod).delete();
+        continue;
+      }
+      PodStatus terminated =
+          new PodStatusBuilder(pod.getStatus())
+              .withPhase("Failed")
+              .withContainerStatuses(
+                  new ContainerStatusBuilder()
+                      .withName("trainer")
+                      .withImage(pod.getSpec().getContainers().get(0).getImage())
+                      .withImageID("")
+                      .withNewState()
+                      .withNewTerminated()
+                      .withExitCode(143)
+                      .endTerminated()
+                      .endState()
+                      .build())
+              .build();
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(pod.getMetadata().getName())
+          .editStatus(
+              p -> {
+                p.setStatus(terminated);
+                return p;
+              });
+    }
   }
 
   private void createPods(Job job) {

@@ -15,6 +15,8 @@ import dev.emergent.operator.SimulatedKubelet.Ending;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -154,11 +156,31 @@ abstract class TrainingRunScenarios {
         .getItems();
   }
 
+  private List<Pod> pods(String run) {
+    return client.pods().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems();
+  }
+
+  /** What Kueue does to preempt a running Job and to admit it again. */
+  private void suspendJob(String name, boolean suspend) {
+    client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(NAMESPACE)
+        .withName(name)
+        .edit(
+            job -> {
+              job.getSpec().setSuspend(suspend);
+              return job;
+            });
+  }
+
+  /** The condition; an AssertionError while it is not there, so that awaits try again. */
   private static Condition condition(TrainingRun run, String type) {
     return run.getStatus().conditions.stream()
         .filter(c -> c.type.equals(type))
         .findFirst()
-        .orElseThrow();
+        .orElseThrow(() -> new AssertionError("no condition " + type + " yet"));
   }
 
   @Test
@@ -290,6 +312,102 @@ abstract class TrainingRunScenarios {
   }
 
   @Test
+  void aPreemptedGangWaitsForReadmissionAndResumesWithoutUsingTheBudget() {
+    create("preempted", "");
+    kubelet.script("preempted", "pretrain", 1, Ending.RUN_FOREVER);
+    await().atMost(TIMEOUT).until(() -> !pods("preempted").isEmpty());
+
+    suspendJob("preempted-pretrain-1", true);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(pods("preempted")).isEmpty();
+              TrainingRun run = get("preempted");
+              assertThat(run.getStatus()).isNotNull();
+              assertThat(run.getStatus().phase).isEqualTo(RunPhase.Queued);
+              assertThat(condition(run, "Progressing").message).contains("the Job is suspended");
+            });
+    kubelet.script("preempted", "pretrain", 1, Ending.SUCCEED);
+    suspendJob("preempted-pretrain-1", false);
+
+    TrainingRun run = awaitPhase("preempted", RunPhase.Succeeded);
+    assertThat(stage(run, "pretrain").restarts).isZero();
+    assertThat(stage(run, "pretrain").attempt).isEqualTo(1);
+  }
+
+  @Test
+  void aGangThatNeverRunsIsNeverAStall() {
+    TrainingRun stuck = TrainingRunFiles.parse(fourStages("stuck", NAMESPACE, ""));
+    stuck.getSpec().failurePolicy.stallTimeoutSeconds = 30;
+    client.resource(stuck).create();
+    kubelet.script("stuck", "pretrain", 1, Ending.NEVER_SCHEDULED);
+
+    await()
+        .during(Duration.ofSeconds(35))
+        .atMost(Duration.ofSeconds(50))
+        .until(
+            () -> {
+              TrainingRun run = get("stuck");
+              return run.getStatus() == null
+                  || run.getStatus().stages == null
+                  || (stage(run, "pretrain").restarts == null
+                      || stage(run, "pretrain").restarts == 0);
+            });
+    assertThat(jobs("stuck"))
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactly("stuck-pretrain-1");
+    assertThat(get("stuck").getStatus().phase).isEqualTo(RunPhase.Pending);
+    client.resource(get("stuck")).delete();
+  }
+
+  @Test
+  void aLeftoverPodWithTheSameLabelsIsNotTakenForTheJobs() {
+    TrainingRun created = create("leftover", "");
+    Pod stale =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("leftover-pretrain-1-0-old")
+            .withNamespace(NAMESPACE)
+            .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+            .addToLabels(Labels.RUN, "leftover")
+            .addToLabels(Labels.STAGE, "pretrain")
+            .addToLabels(Labels.ATTEMPT, "1")
+            .addNewOwnerReference()
+            .withApiVersion(created.getApiVersion())
+            .withKind(created.getKind())
+            .withName("leftover")
+            .withUid(created.getMetadata().getUid())
+            .endOwnerReference()
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("trainer")
+            .withImage("trainer")
+            .endContainer()
+            .endSpec()
+            .build();
+    client.resource(stale).create();
+    client
+        .pods()
+        .inNamespace(NAMESPACE)
+        .withName(stale.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                      .withPhase("Failed")
+                      .build());
+              return p;
+            });
+
+    TrainingRun run = awaitPhase("leftover", RunPhase.Succeeded);
+
+    assertThat(stage(run, "pretrain").restarts).isZero();
+    assertThat(stage(run, "pretrain").attempt).isEqualTo(1);
+  }
+
+  @Test
   void podsThatCannotBeScheduledShowInTheConditions() {
     create("crowded", "");
     kubelet.script("crowded", "pretrain", 1, Ending.NEVER_SCHEDULED);
@@ -299,6 +417,7 @@ abstract class TrainingRunScenarios {
         .untilAsserted(
             () -> {
               TrainingRun run = get("crowded");
+              assertThat(run.getStatus()).isNotNull();
               assertThat(run.getStatus().phase).isEqualTo(RunPhase.Pending);
               Condition progressing = condition(run, "Progressing");
               assertThat(progressing.status).isEqualTo("True");
@@ -343,6 +462,7 @@ abstract class TrainingRunScenarios {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
+              assertThat(get("unbound").getStatus()).isNotNull();
               Condition progressing = condition(get("unbound"), "Progressing");
               assertThat(progressing.reason).isEqualTo("VolumeNotBound");
               assertThat(progressing.message)

@@ -1,14 +1,14 @@
 package dev.emergent.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.plan.CheckpointPaths;
+import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.Planner;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StagePlan;
+import dev.emergent.plan.TerminationSummary;
 import dev.emergent.plan.TrainingRunFiles;
-import dev.emergent.trainer.run.ExitCode;
-import dev.emergent.trainer.run.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -122,13 +122,15 @@ public final class LocalRunner {
       running.set(processes);
       long lastStep = -1;
       while (true) {
-        JsonNode progress = read(progressFile);
-        if (progress != null && progress.path("step").asLong() != lastStep) {
-          lastStep = progress.path("step").asLong();
-          bar.update(progress);
-          JsonNode value = progress.path("metrics").path(ReportWriter.curveMetric(stage.type()));
-          if (value.isNumber()) {
-            curve.add(new double[] {lastStep, value.asDouble()});
+        Optional<Progress> progress = Progress.read(progressFile);
+        if (progress.isPresent() && progress.get().step() != lastStep) {
+          lastStep = progress.get().step();
+          bar.update(progress.get());
+          Map<String, Double> metrics = progress.get().metrics();
+          Double value =
+              metrics == null ? null : metrics.get(ReportWriter.curveMetric(stage.type()));
+          if (value != null) {
+            curve.add(new double[] {lastStep, value});
           }
         }
         Optional<Integer> failed = processes.failedRank();
@@ -166,39 +168,40 @@ public final class LocalRunner {
     } finally {
       running.set(null);
     }
-    JsonNode summary = read(logs.resolve(stage.name() + "-rank0.json"));
-    Map<String, Double> metrics = metrics(summary);
+    TerminationSummary summary =
+        TerminationSummary.read(logs.resolve(stage.name() + "-rank0.json"))
+            .orElseThrow(
+                () -> new IllegalStateException("rank 0 of " + stage.name() + " left no summary"));
     bar.finish(
         String.format(
             "done in %s, checkpoint %s",
-            format(Duration.between(start, Instant.now())), summary.path("checkpoint").asText()));
+            format(Duration.between(start, Instant.now())), summary.checkpoint()));
     return new StageResult(
         stage.name(),
         stage.type().name(),
         0,
-        summary.path("checkpoint").asText(),
-        metrics,
+        summary.checkpoint(),
+        summary.metrics(),
         Duration.between(start, Instant.now()),
         curve);
   }
 
   /** A stage that succeeded in an earlier invocation, as its rank 0 summary says. */
   private static Optional<StageResult> finished(StagePlan stage, Path logs) throws IOException {
-    JsonNode summary = read(logs.resolve(stage.name() + "-rank0.json"));
-    if (summary == null || !"SUCCEEDED".equals(summary.path("outcome").asText())) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new StageResult(
-            stage.name(),
-            stage.type().name(),
-            0,
-            summary
-                .path("checkpoint")
-                .asText(CheckpointPaths.latest(stage.config().run(), stage.name())),
-            metrics(summary),
-            Duration.ZERO,
-            List.of()));
+    return TerminationSummary.read(logs.resolve(stage.name() + "-rank0.json"))
+        .filter(TerminationSummary::succeeded)
+        .map(
+            summary ->
+                new StageResult(
+                    stage.name(),
+                    stage.type().name(),
+                    0,
+                    Objects.requireNonNullElse(
+                        summary.checkpoint(),
+                        CheckpointPaths.latest(stage.config().run(), stage.name())),
+                    summary.metrics(),
+                    Duration.ZERO,
+                    List.of()));
   }
 
   private void summary(List<StageResult> results, Duration total, Path report) {
@@ -233,34 +236,17 @@ public final class LocalRunner {
     }
   }
 
-  static Map<String, Double> metrics(JsonNode summary) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    if (summary != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("metrics").fields();
-          it.hasNext(); ) {
-        Map.Entry<String, JsonNode> f = it.next();
-        if (f.getValue().isNumber()) {
-          metrics.put(f.getKey(), f.getValue().asDouble());
-        }
-      }
-    }
-    return metrics;
-  }
-
   private static String message(Path summary) {
-    JsonNode node = read(summary);
-    return node != null && node.path("message").isTextual()
-        ? ": " + node.get("message").asText()
-        : "";
+    return TerminationSummary.read(summary)
+        .map(TerminationSummary::message)
+        .map(m -> ": " + m)
+        .orElse("");
   }
 
   static String meaning(int code) {
-    for (ExitCode exit : ExitCode.values()) {
-      if (exit.code() == code) {
-        return exit.name().toLowerCase().replace('_', ' ');
-      }
-    }
-    return code > 128 ? "killed by signal " + (code - 128) : "unexpected exit";
+    return ExitCode.of(code)
+        .map(exit -> exit.name().toLowerCase().replace('_', ' '))
+        .orElse(code > 128 ? "killed by signal " + (code - 128) : "unexpected exit");
   }
 
   private static List<String> tail(Path log, int lines) {
@@ -269,14 +255,6 @@ public final class LocalRunner {
       return all.subList(Math.max(0, all.size() - lines), all.size());
     } catch (IOException e) {
       return List.of();
-    }
-  }
-
-  private static JsonNode read(Path file) {
-    try {
-      return Files.exists(file) ? TrainingRunFiles.JSON.readTree(file.toFile()) : null;
-    } catch (IOException e) {
-      return null;
     }
   }
 

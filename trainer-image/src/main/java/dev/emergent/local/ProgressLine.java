@@ -1,6 +1,6 @@
 package dev.emergent.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.emergent.plan.Progress;
 import java.io.PrintStream;
 
 /**
@@ -20,9 +20,9 @@ final class ProgressLine {
     this.label = label;
   }
 
-  void update(JsonNode progress) {
-    long step = progress.path("step").asLong();
-    long total = Math.max(1, progress.path("totalSteps").asLong());
+  void update(Progress progress) {
+    long step = progress.step();
+    long total = Math.max(1, progress.totalSteps());
     String text = render(step, total, progress);
     if (terminal) {
       out.print("\r" + text);
@@ -40,7 +40,7 @@ final class ProgressLine {
     out.println(label + " " + outcome);
   }
 
-  private String render(long step, long total, JsonNode p) {
+  private String render(long step, long total, Progress p) {
     int filled = (int) (WIDTH * step / total);
     StringBuilder bar = new StringBuilder("[");
     bar.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("]");
@@ -52,14 +52,14 @@ final class ProgressLine {
             .append(step)
             .append('/')
             .append(total);
-    if (p.path("loss").isNumber()) {
-      text.append(String.format(" loss %.4f", p.get("loss").asDouble()));
+    if (p.loss() != null) {
+      text.append(String.format(" loss %.4f", p.loss()));
     }
-    if (p.path("tokensPerSecond").isNumber()) {
-      text.append(String.format(" %,.0f tok/s", p.get("tokensPerSecond").asDouble()));
+    if (p.tokensPerSecond() != null) {
+      text.append(String.format(" %,.0f tok/s", p.tokensPerSecond()));
     }
-    if (p.path("etaSeconds").isNumber() && step < total) {
-      long eta = Math.round(p.get("etaSeconds").asDouble());
+    if (p.etaSeconds() != null && step < total) {
+      long eta = Math.round(p.etaSeconds());
       text.append(String.format(" ETA %d:%02d", eta / 60, eta % 60));
     }
     return text.toString();

@@ -1,11 +1,13 @@
 package dev.emergent.operator.observe;
 
+import dev.emergent.plan.ExitCode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +19,16 @@ public final class AttemptObserver {
       Set.of(
           "Evicted", "Preempted", "Shutdown", "Terminated", "NodeLost", "DeletionByTaintManager");
 
+  static final String SUSPENDED =
+      "the Job is suspended (waiting for admission, or preempted): it starts, or resumes from"
+          + " the latest checkpoint, when admitted";
+
   private AttemptObserver() {}
 
+  /**
+   * The attempt's state. A suspended Job is queued whatever its pods did: Kueue suspends a Job to
+   * preempt it and its pods then end, which is a disruption to wait out, not a failure.
+   */
   public static AttemptState observe(Job job, List<Pod> pods, int progressPort) {
     if (job == null) {
       return AttemptState.absent();
@@ -30,14 +40,17 @@ public final class AttemptObserver {
               .map(ContainerStateTerminated::getMessage)
               .orElse(null);
       return new AttemptState(
-          AttemptState.Phase.SUCCEEDED, AttemptState.Failure.NONE, summary, null, null);
+          AttemptState.Phase.SUCCEEDED, AttemptState.Failure.NONE, summary, null, null, null);
     }
-    if (hasCondition(job, "Failed") || pods.stream().anyMatch(p -> "Failed".equals(phase(p)))) {
+    if (hasCondition(job, "Failed")) {
       return failed(pods);
     }
     if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
       return new AttemptState(
-          AttemptState.Phase.QUEUED, AttemptState.Failure.NONE, null, null, null);
+          AttemptState.Phase.QUEUED, AttemptState.Failure.NONE, null, null, SUSPENDED, null);
+    }
+    if (pods.stream().anyMatch(p -> "Failed".equals(phase(p)))) {
+      return failed(pods);
     }
     Optional<Pod> rankZero = rankZero(pods).filter(p -> "Running".equals(phase(p)));
     String url =
@@ -58,7 +71,29 @@ public final class AttemptObserver {
         AttemptState.Failure.NONE,
         null,
         url,
-        null);
+        null,
+        running ? runningSince(pods) : null);
+  }
+
+  /** When the last trainer container of the gang started; null when a pod does not say. */
+  private static Instant runningSince(List<Pod> pods) {
+    Instant latest = null;
+    for (Pod pod : pods) {
+      Optional<String> started =
+          Optional.ofNullable(pod.getStatus().getContainerStatuses()).stream()
+              .flatMap(List::stream)
+              .map(ContainerStatus::getState)
+              .filter(s -> s != null && s.getRunning() != null)
+              .map(s -> s.getRunning().getStartedAt())
+              .filter(t -> t != null)
+              .findFirst();
+      if (started.isEmpty()) {
+        return null;
+      }
+      Instant at = Instant.parse(started.get());
+      latest = latest == null || at.isAfter(latest) ? at : latest;
+    }
+    return latest;
   }
 
   private static AttemptState failed(List<Pod> pods) {
@@ -73,7 +108,8 @@ public final class AttemptObserver {
                 + pod.getMetadata().getName()
                 + " was disrupted ("
                 + Optional.ofNullable(pod.getStatus().getReason()).orElse("DisruptionTarget")
-                + ")");
+                + ")",
+            null);
       }
     }
     AttemptState.Failure worst = AttemptState.Failure.CRASHED;
@@ -88,9 +124,9 @@ public final class AttemptObserver {
       }
       int code = terminated.get().getExitCode();
       AttemptState.Failure failure =
-          switch (code) {
-            case 3 -> AttemptState.Failure.LOSS_DIVERGED;
-            case 2 -> AttemptState.Failure.BAD_INPUT;
+          switch (ExitCode.of(code).orElse(ExitCode.FAILED)) {
+            case LOSS_DIVERGED -> AttemptState.Failure.LOSS_DIVERGED;
+            case BAD_INPUT -> AttemptState.Failure.BAD_INPUT;
             default -> AttemptState.Failure.CRASHED;
           };
       if (worst == AttemptState.Failure.CRASHED) {
@@ -99,7 +135,7 @@ public final class AttemptObserver {
         message = "pod " + pod.getMetadata().getName() + " exited with code " + code;
       }
     }
-    return new AttemptState(AttemptState.Phase.FAILED, worst, summary, null, message);
+    return new AttemptState(AttemptState.Phase.FAILED, worst, summary, null, message, null);
   }
 
   static boolean isDisrupted(Pod pod) {

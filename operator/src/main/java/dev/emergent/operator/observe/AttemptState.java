@@ -1,11 +1,19 @@
 package dev.emergent.operator.observe;
 
+import java.time.Instant;
+
 /**
  * What the cluster says about one attempt of a stage. {@code progressUrl} is rank 0's progress
- * endpoint once its pod has an address; {@code summary} is rank 0's termination message.
+ * endpoint once its pod has an address; {@code summary} is rank 0's termination message; {@code
+ * runningSince} is when the last of the gang's trainers started, the earliest a stall can begin.
  */
 public record AttemptState(
-    Phase phase, Failure failure, String summary, String progressUrl, String message) {
+    Phase phase,
+    Failure failure,
+    String summary,
+    String progressUrl,
+    String message,
+    Instant runningSince) {
 
   /** Where the attempt's Job stands. */
   public enum Phase {
@@ -31,6 +39,6 @@ public record AttemptState(
   }
 
   public static AttemptState absent() {
-    return new AttemptState(Phase.ABSENT, Failure.NONE, null, null, null);
+    return new AttemptState(Phase.ABSENT, Failure.NONE, null, null, null, null);
   }
 }

@@ -1,7 +1,6 @@
 package dev.emergent.operator.progress;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emergent.plan.Progress;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,11 +14,10 @@ import java.util.concurrent.CompletableFuture;
 @ApplicationScoped
 public class HttpProgressClient implements ProgressClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
   @Override
-  public CompletableFuture<JsonNode> fetch(String url) {
+  public CompletableFuture<Progress> fetch(String url) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenApply(
@@ -28,7 +26,7 @@ public class HttpProgressClient implements ProgressClient {
                 throw new IllegalStateException(url + " answered " + response.statusCode());
               }
               try {
-                return JSON.readTree(response.body());
+                return Progress.parse(response.body());
               } catch (java.io.IOException e) {
                 throw new UncheckedIOException(e);
               }

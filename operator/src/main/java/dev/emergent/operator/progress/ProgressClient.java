@@ -1,9 +1,9 @@
 package dev.emergent.operator.progress;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.emergent.plan.Progress;
 import java.util.concurrent.CompletableFuture;
 
 /** Reads a trainer's GET /progress. */
 public interface ProgressClient {
-  CompletableFuture<JsonNode> fetch(String url);
+  CompletableFuture<Progress> fetch(String url);
 }

@@ -1,7 +1,7 @@
 package dev.emergent.operator.progress;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.emergent.operator.OperatorConfig;
+import dev.emergent.plan.Progress;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +25,7 @@ public class ProgressPoller {
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
   private static final class Entry {
-    volatile JsonNode latest;
+    volatile Progress latest;
     volatile boolean inFlight;
     volatile Instant lastRequest = Instant.EPOCH;
   }
@@ -60,7 +60,7 @@ public class ProgressPoller {
             });
   }
 
-  public Optional<JsonNode> latest(String key) {
+  public Optional<Progress> latest(String key) {
     Entry entry = entries.get(key);
     return entry == null ? Optional.empty() : Optional.ofNullable(entry.latest);
   }

@@ -22,7 +22,8 @@ public final class StageJob {
 
   private StageJob() {}
 
-  public static Job desired(StageAttempt attempt, String defaultImage, String claimName) {
+  public static Job desired(
+      StageAttempt attempt, String defaultImage, String claimName, int progressPort) {
     RunSettings settings = attempt.plan().settings();
     Map<String, String> labels = attempt.labels();
     boolean queued = settings.queueName() != null;
@@ -63,14 +64,14 @@ public final class StageJob {
         .addNewContainer()
         .withName("trainer")
         .withImage(settings.image() != null ? settings.image() : defaultImage)
-        .withEnv(environment(attempt))
+        .withEnv(environment(attempt, progressPort))
         .addNewPort()
         .withName("rendezvous")
         .withContainerPort(LaunchEnvironment.COORDINATOR_PORT)
         .endPort()
         .addNewPort()
         .withName("progress")
-        .withContainerPort(StageService.PROGRESS_PORT)
+        .withContainerPort(progressPort)
         .endPort()
         .withResources(attempt.stage().resources())
         .addNewVolumeMount()
@@ -109,7 +110,7 @@ public final class StageJob {
   }
 
   /** The launch environment of the design; the rank comes from JOB_COMPLETION_INDEX. */
-  private static List<EnvVar> environment(StageAttempt attempt) {
+  private static List<EnvVar> environment(StageAttempt attempt, int progressPort) {
     List<EnvVar> env = new ArrayList<>();
     String coordinatorHost = attempt.name() + "-0." + attempt.name();
     LaunchEnvironment.common(
@@ -129,9 +130,7 @@ public final class StageJob {
             .endValueFrom()
             .build());
     env.add(new EnvVar(LaunchEnvironment.CHECKPOINT_ROOT, CHECKPOINT_ROOT, null));
-    env.add(
-        new EnvVar(
-            LaunchEnvironment.PROGRESS_PORT, Integer.toString(StageService.PROGRESS_PORT), null));
+    env.add(new EnvVar(LaunchEnvironment.PROGRESS_PORT, Integer.toString(progressPort), null));
     env.add(new EnvVar("OMP_WAIT_POLICY", "PASSIVE", null));
     return env;
   }

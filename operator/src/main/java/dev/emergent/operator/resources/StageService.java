@@ -9,11 +9,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
  * <job>-<index>.<service>}, so that ranks find rank 0.
  */
 public final class StageService {
-  public static final int PROGRESS_PORT = 8080;
-
   private StageService() {}
 
-  public static Service desired(StageAttempt attempt) {
+  public static Service desired(StageAttempt attempt, int progressPort) {
     return new ServiceBuilder()
         .withNewMetadata()
         .withName(attempt.name())
@@ -31,7 +29,7 @@ public final class StageService {
         .endPort()
         .addNewPort()
         .withName("progress")
-        .withPort(PROGRESS_PORT)
+        .withPort(progressPort)
         .endPort()
         .endSpec()
         .build();

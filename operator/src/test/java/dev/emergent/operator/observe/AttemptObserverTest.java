@@ -71,6 +71,45 @@ class AttemptObserverTest {
   }
 
   @Test
+  void aSuspendedJobIsQueuedNotFailedWhateverItsPodsDid() {
+    AttemptState state =
+        AttemptObserver.observe(job(null, true), List.of(pod(0, "Failed", 143, null)), 8080);
+
+    assertThat(state.phase()).isEqualTo(AttemptState.Phase.QUEUED);
+    assertThat(state.failure()).isEqualTo(AttemptState.Failure.NONE);
+    assertThat(state.message()).isEqualTo(AttemptObserver.SUSPENDED);
+  }
+
+  @Test
+  void aRunningGangRunsSinceItsLastTrainerStarted() {
+    Pod early = started(pod(0, "Running", null, null), "2026-11-30T08:00:00Z");
+    Pod late = started(pod(1, "Running", null, null), "2026-11-30T08:05:00Z");
+
+    assertThat(AttemptObserver.observe(job(null, false), List.of(early, late), 8080).runningSince())
+        .isEqualTo(java.time.Instant.parse("2026-11-30T08:05:00Z"));
+    assertThat(
+            AttemptObserver.observe(
+                    job(null, false), List.of(early, pod(1, "Pending", null, null)), 8080)
+                .runningSince())
+        .isNull();
+  }
+
+  private static Pod started(Pod pod, String at) {
+    return new PodBuilder(pod)
+        .editStatus()
+        .addNewContainerStatus()
+        .withName("trainer")
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(at)
+        .endRunning()
+        .endState()
+        .endContainerStatus()
+        .endStatus()
+        .build();
+  }
+
+  @Test
   void runningPodsGiveRankZerosProgressAddress() {
     AttemptState state =
         AttemptObserver.observe(

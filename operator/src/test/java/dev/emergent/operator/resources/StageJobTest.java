@@ -30,7 +30,7 @@ class StageJobTest {
   void aGpuGangIsOneIndexedJobWithOneGpuPerDevice() throws IOException {
     StageAttempt attempt = attempt("gpu-8x8.yaml", 3);
 
-    Job job = StageJob.desired(attempt, "default:1", "gpt-1b-checkpoints");
+    Job job = StageJob.desired(attempt, "default:1", "gpt-1b-checkpoints", 8080);
     Container trainer = job.getSpec().getTemplate().getSpec().getContainers().get(0);
     Map<String, String> env =
         trainer.getEnv().stream()
@@ -66,7 +66,7 @@ class StageJobTest {
 
   @Test
   void podsRunRestricted() throws IOException {
-    Job job = StageJob.desired(attempt("quickstart.yaml", 1), "trainer:1", "claim");
+    Job job = StageJob.desired(attempt("quickstart.yaml", 1), "trainer:1", "claim", 8080);
     var pod = job.getSpec().getTemplate().getSpec();
     var container = pod.getContainers().get(0).getSecurityContext();
 
@@ -79,7 +79,7 @@ class StageJobTest {
 
   @Test
   void aQueuedGangStartsSuspendedWithKueuesLabel() throws IOException {
-    Job job = StageJob.desired(attempt("kueue-queue.yaml", 1), "trainer:1", "claim");
+    Job job = StageJob.desired(attempt("kueue-queue.yaml", 1), "trainer:1", "claim", 8080);
 
     assertThat(job.getSpec().getSuspend()).isTrue();
     assertThat(job.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a");

@@ -3,6 +3,7 @@ package dev.emergent.trainer.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.TrainingRunFiles;
 import java.io.IOException;
 import java.io.OutputStream;

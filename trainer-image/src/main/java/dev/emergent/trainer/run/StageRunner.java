@@ -2,6 +2,8 @@ package dev.emergent.trainer.run;
 
 import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.plan.CheckpointPaths;
+import dev.emergent.plan.ExitCode;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;

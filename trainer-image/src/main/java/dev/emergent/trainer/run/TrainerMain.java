@@ -1,9 +1,12 @@
 package dev.emergent.trainer.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.LaunchEnvironment;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
+import dev.emergent.plan.TerminationSummary;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
@@ -33,7 +36,6 @@ import org.bytedeco.openblas.global.openblas;
  * {@link ExitCode}.
  */
 public final class TrainerMain {
-  static final int DEFAULT_PROGRESS_PORT = 8080;
 
   /** Seconds a rank waits for a peer (rendezvous, every collective) before it gives up. */
   public static final String PEER_TIMEOUT = "EMERGENT_PEER_TIMEOUT_SECONDS";
@@ -104,7 +106,8 @@ public final class TrainerMain {
     int port =
         Integer.parseInt(
             env.getOrDefault(
-                LaunchEnvironment.PROGRESS_PORT, Integer.toString(DEFAULT_PROGRESS_PORT)));
+                LaunchEnvironment.PROGRESS_PORT,
+                Integer.toString(LaunchEnvironment.DEFAULT_PROGRESS_PORT)));
     try (Rendezvous.Peers peers = rendezvous(env, rank, worldSize, out);
         ProgressServer server = rank == 0 ? new ProgressServer(port, current) : null) {
       DataParallel dataParallel = DataParallel.over(axis(config, ResolvedMesh.DATA, rank, peers));
@@ -220,18 +223,15 @@ public final class TrainerMain {
 
   /** One JSON line for the operator (pod termination message) and the local runner. */
   private static void writeSummary(Path file, StageRunner.Outcome outcome, PrintStream err) {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("outcome", outcome.code().name());
-    summary.put("exitCode", outcome.code().code());
-    summary.put("step", outcome.step());
-    summary.put("checkpoint", outcome.checkpoint());
-    summary.put("metrics", outcome.metrics());
-    if (outcome.message() != null) {
-      summary.put("message", outcome.message());
-    }
+    TerminationSummary summary =
+        TerminationSummary.of(
+            outcome.code(),
+            outcome.step(),
+            outcome.checkpoint(),
+            outcome.metrics(),
+            outcome.message());
     try {
-      Files.writeString(
-          file, TrainingRunFiles.JSON.writeValueAsString(summary) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(file, summary.toJson() + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       err.println(
           "emergent-trainer: could not write the termination summary to " + file + ": " + e);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.emergent.plan.CheckpointPaths;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
-import dev.emergent.trainer.run.Progress;
 import dev.emergent.trainer.run.StageConfigs;
 import dev.emergent.trainer.run.StageRunner;
 import java.io.ByteArrayOutputStream;

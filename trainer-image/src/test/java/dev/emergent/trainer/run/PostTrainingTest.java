@@ -3,6 +3,7 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.emergent.plan.Planner;
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StagePlan;
 import dev.emergent.plan.TrainingRunFiles;

@@ -2,6 +2,7 @@ package dev.emergent.trainer.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.emergent.plan.Progress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

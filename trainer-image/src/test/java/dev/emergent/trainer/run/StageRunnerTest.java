@@ -3,6 +3,7 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.emergent.plan.Progress;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;

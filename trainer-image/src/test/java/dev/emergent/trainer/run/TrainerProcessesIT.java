@@ -3,6 +3,7 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
