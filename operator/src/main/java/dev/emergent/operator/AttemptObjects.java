@@ -8,6 +8,7 @@ import dev.emergent.operator.resources.RunTokenSecret;
 import dev.emergent.operator.resources.StageAttempt;
 import dev.emergent.operator.resources.StageConfigMap;
 import dev.emergent.operator.resources.StageJob;
+import dev.emergent.operator.resources.StageNetworkPolicy;
 import dev.emergent.operator.resources.StageService;
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.RunPlan;
@@ -58,6 +59,7 @@ public class AttemptObjects {
     createIfAbsent(StageConfigMap.desired(attempt));
     createIfAbsent(RunTokenSecret.desired(attempt));
     createIfAbsent(StageService.desired(attempt, progressPort()));
+    createIfAbsent(StageNetworkPolicy.desired(attempt, progressPort()));
     createIfAbsent(
         StageJob.desired(
             attempt,
@@ -150,6 +152,7 @@ public class AttemptObjects {
 
   private void releaseNetwork(String namespace, String attemptName) {
     client.services().inNamespace(namespace).withName(attemptName).delete();
+    client.network().v1().networkPolicies().inNamespace(namespace).withName(attemptName).delete();
     client.secrets().inNamespace(namespace).withName(Names.secret(attemptName)).delete();
   }
 

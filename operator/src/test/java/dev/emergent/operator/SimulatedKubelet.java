@@ -368,6 +368,7 @@ final class SimulatedKubelet implements AutoCloseable {
             client.services().inNamespace(namespace).list().getItems(),
             client.configMaps().inNamespace(namespace).list().getItems(),
             client.secrets().inNamespace(namespace).list().getItems(),
+            client.network().v1().networkPolicies().inNamespace(namespace).list().getItems(),
             client.persistentVolumeClaims().inNamespace(namespace).list().getItems())
         .flatMap(List::stream)
         .filter(o -> !o.getMetadata().getOwnerReferences().isEmpty())

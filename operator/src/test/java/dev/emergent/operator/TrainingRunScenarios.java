@@ -494,7 +494,8 @@ abstract class TrainingRunScenarios {
             .map(o -> o.getMetadata().getUid())
             .toList();
     assertThat(owned("gone"))
-        .hasSizeGreaterThanOrEqualTo(6)
+        .hasSizeGreaterThanOrEqualTo(7)
+        .anySatisfy(child -> assertThat(child.getKind()).isEqualTo("NetworkPolicy"))
         .allSatisfy(
             child ->
                 assertThat(child.getMetadata().getOwnerReferences())
@@ -655,6 +656,14 @@ abstract class TrainingRunScenarios {
             client.services().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
             client.configMaps().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
             client.secrets().inNamespace(NAMESPACE).withLabel(Labels.RUN, run).list().getItems(),
+            client
+                .network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(NAMESPACE)
+                .withLabel(Labels.RUN, run)
+                .list()
+                .getItems(),
             client
                 .persistentVolumeClaims()
                 .inNamespace(NAMESPACE)

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,7 +75,61 @@ class StageJobTest {
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(container.getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            v -> {
+              assertThat(v.getName()).isEqualTo("tmp");
+              assertThat(v.getEmptyDir()).isNotNull();
+            });
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+  }
+
+  @Test
+  void eachRankGetsItsShareOfThePodsCpus() throws IOException {
+    assertThat(StageJob.threadsPerRank(attempt("quickstart.yaml", 1))).contains(1);
+    // 16 CPUs requested for 4 devices per pod.
+    assertThat(StageJob.threadsPerRank(attempt("kueue-queue.yaml", 1))).contains(4);
+    Job job = StageJob.desired(attempt("kueue-queue.yaml", 1), "trainer:1", "claim", 8080);
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("OMP_NUM_THREADS");
+              assertThat(e.getValue()).isEqualTo("4");
+            });
+  }
+
+  @Test
+  void onlyTheGangAndTheOperatorReachTheTrainers() throws IOException {
+    StageAttempt attempt = attempt("quickstart.yaml", 2);
+
+    NetworkPolicy policy = StageNetworkPolicy.desired(attempt, 8080);
+
+    assertThat(policy.getMetadata().getName()).isEqualTo("quickstart-pretrain-2");
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(attempt.labels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    var gang = policy.getSpec().getIngress().get(0);
+    assertThat(gang.getFrom())
+        .singleElement()
+        .satisfies(
+            from -> assertThat(from.getPodSelector().getMatchLabels()).isEqualTo(attempt.labels()));
+    assertThat(gang.getPorts()).as("ranks bind ephemeral ports for the ring").isEmpty();
+    var operator = policy.getSpec().getIngress().get(1);
+    assertThat(operator.getFrom())
+        .singleElement()
+        .satisfies(
+            from -> {
+              assertThat(from.getPodSelector().getMatchLabels())
+                  .isEqualTo(StageNetworkPolicy.OPERATOR_POD_LABELS);
+              assertThat(from.getNamespaceSelector()).isNotNull();
+            });
+    assertThat(operator.getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8080));
   }
 
   @Test

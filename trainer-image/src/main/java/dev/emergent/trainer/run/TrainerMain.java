@@ -43,6 +43,7 @@ public final class TrainerMain {
   private TrainerMain() {}
 
   public static void main(String[] args) {
+    NativeLibraryCache.useWritableFolder();
     System.exit(run(System.getenv(), System.out, System.err).code());
   }
 
