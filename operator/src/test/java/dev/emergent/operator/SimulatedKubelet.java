@@ -107,6 +107,18 @@ final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
+  private void setStatus(Pod pod, PodStatus status) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            current -> {
+              current.setStatus(status);
+              return current;
+            });
+  }
+
   private static boolean endsAtAll(Ending ending) {
     return ending == Ending.SUCCEED
         || ending == Ending.CRASH
@@ -182,15 +194,7 @@ final class SimulatedKubelet implements AutoCloseable {
                       .endState()
                       .build())
               .build();
-      client
-          .pods()
-          .inNamespace(namespace)
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                p.setStatus(terminated);
-                return p;
-              });
+      setStatus(pod, terminated);
     }
   }
 
@@ -217,15 +221,7 @@ final class SimulatedKubelet implements AutoCloseable {
               .withSpec(job.getSpec().getTemplate().getSpec())
               .build();
       client.resource(pod).create();
-      client
-          .pods()
-          .inNamespace(namespace)
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              created -> {
-                created.setStatus(status);
-                return created;
-              });
+      setStatus(pod, status);
     }
   }
 
@@ -289,15 +285,7 @@ final class SimulatedKubelet implements AutoCloseable {
                     .build());
       }
       var ended = status.build();
-      client
-          .pods()
-          .inNamespace(namespace)
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                p.setStatus(ended);
-                return p;
-              });
+      setStatus(pod, ended);
     }
     client
         .batch()

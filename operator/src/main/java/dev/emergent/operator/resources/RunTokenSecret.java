@@ -16,12 +16,7 @@ public final class RunTokenSecret {
     byte[] token = new byte[32];
     RANDOM.nextBytes(token);
     return new SecretBuilder()
-        .withNewMetadata()
-        .withName(Names.secret(attempt.name()))
-        .withNamespace(attempt.namespace())
-        .withLabels(attempt.labels())
-        .withOwnerReferences(StageAttempt.owner(attempt.run()))
-        .endMetadata()
+        .withMetadata(attempt.metadata(Names.secret(attempt.name())))
         .withImmutable(true)
         .addToStringData(KEY, HexFormat.of().formatHex(token))
         .build();

@@ -3,6 +3,8 @@ package dev.emergent.operator.resources;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StagePlan;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.Map;
@@ -20,6 +22,16 @@ public record StageAttempt(TrainingRun run, RunPlan plan, StagePlan stage, int a
 
   public Map<String, String> labels() {
     return Labels.attempt(run.getMetadata().getName(), stage.name(), attempt);
+  }
+
+  /** Metadata of an object of this attempt: its name, the attempt's labels, the run as owner. */
+  public ObjectMeta metadata(String objectName) {
+    return new ObjectMetaBuilder()
+        .withName(objectName)
+        .withNamespace(namespace())
+        .withLabels(labels())
+        .withOwnerReferences(owner(run))
+        .build();
   }
 
   /** Makes the run the controller owner, so that deleting the run deletes the object. */

@@ -14,12 +14,7 @@ public final class StageConfigMap {
   public static ConfigMap desired(StageAttempt attempt) {
     try {
       return new ConfigMapBuilder()
-          .withNewMetadata()
-          .withName(Names.configMap(attempt.name()))
-          .withNamespace(attempt.namespace())
-          .withLabels(attempt.labels())
-          .withOwnerReferences(StageAttempt.owner(attempt.run()))
-          .endMetadata()
+          .withMetadata(attempt.metadata(Names.configMap(attempt.name())))
           .withImmutable(true)
           .addToData(
               KEY,

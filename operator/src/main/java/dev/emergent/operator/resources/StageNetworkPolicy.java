@@ -20,12 +20,7 @@ public final class StageNetworkPolicy {
 
   public static NetworkPolicy desired(StageAttempt attempt, int progressPort) {
     return new NetworkPolicyBuilder()
-        .withNewMetadata()
-        .withName(attempt.name())
-        .withNamespace(attempt.namespace())
-        .withLabels(attempt.labels())
-        .withOwnerReferences(StageAttempt.owner(attempt.run()))
-        .endMetadata()
+        .withMetadata(attempt.metadata(attempt.name()))
         .withNewSpec()
         .withNewPodSelector()
         .withMatchLabels(attempt.labels())

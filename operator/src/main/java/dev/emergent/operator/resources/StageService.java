@@ -13,12 +13,7 @@ public final class StageService {
 
   public static Service desired(StageAttempt attempt, int progressPort) {
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(attempt.name())
-        .withNamespace(attempt.namespace())
-        .withLabels(attempt.labels())
-        .withOwnerReferences(StageAttempt.owner(attempt.run()))
-        .endMetadata()
+        .withMetadata(attempt.metadata(attempt.name()))
         .withNewSpec()
         .withClusterIP("None")
         .withPublishNotReadyAddresses(true)
