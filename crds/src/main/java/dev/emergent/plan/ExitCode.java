@@ -18,7 +18,9 @@ public enum ExitCode {
   /** The loss became NaN or infinite; retrying from the same checkpoint would diverge again. */
   LOSS_DIVERGED(3),
   /** Another rank vanished or stopped answering; restart the gang. */
-  PEER_LOST(4);
+  PEER_LOST(4),
+  /** The stage has checkpoints and none passes verification; a retry would read the same bytes. */
+  CHECKPOINT_CORRUPT(5);
 
   private final int code;
 

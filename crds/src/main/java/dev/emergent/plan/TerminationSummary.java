@@ -14,8 +14,10 @@ import java.util.Optional;
 
 /**
  * The one-line JSON that rank 0 writes to its termination log when it exits: how it ended, the last
- * step, the checkpoint it published and its final metrics. The operator reads it from the pod's
- * {@code state.terminated.message}, the local runner from rank 0's summary file.
+ * step, the checkpoint it published, its final metrics, and, when its latest checkpoint failed
+ * verification and it resumed from an older one, what it skipped ({@code checkpointFallback}). The
+ * operator reads it from the pod's {@code state.terminated.message}, the local runner from rank 0's
+ * summary file.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TerminationSummary(
@@ -24,7 +26,8 @@ public record TerminationSummary(
     Long step,
     String checkpoint,
     Map<String, Double> metrics,
-    String message) {
+    String message,
+    String checkpointFallback) {
 
   private static final ObjectReader READER =
       TrainingRunFiles.JSON
@@ -37,7 +40,18 @@ public record TerminationSummary(
 
   public static TerminationSummary of(
       ExitCode outcome, long step, String checkpoint, Map<String, Double> metrics, String message) {
-    return new TerminationSummary(outcome, outcome.code(), step, checkpoint, metrics, message);
+    return of(outcome, step, checkpoint, metrics, message, null);
+  }
+
+  public static TerminationSummary of(
+      ExitCode outcome,
+      long step,
+      String checkpoint,
+      Map<String, Double> metrics,
+      String message,
+      String checkpointFallback) {
+    return new TerminationSummary(
+        outcome, outcome.code(), step, checkpoint, metrics, message, checkpointFallback);
   }
 
   public boolean succeeded() {

@@ -176,6 +176,17 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
     List<Pod> pods = objects.pods(attempt, job);
     AttemptState state = AttemptObserver.observe(job, pods, objects.progressPort());
+    TerminationSummary.parse(state.summary())
+        .map(TerminationSummary::checkpointFallback)
+        .ifPresent(
+            fallback ->
+                events.warning(
+                    run,
+                    "CheckpointFallback",
+                    "stage "
+                        + stage.name
+                        + ": its latest checkpoint failed verification; "
+                        + fallback));
     return switch (state.phase()) {
       case STARTING -> {
         Optional<Waiting> waiting = Waiting.of(objects.claim(run, plan), pods);
@@ -337,8 +348,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     int restarts = Objects.requireNonNullElse(stage.restarts, 0);
     int budget = attempt.plan().settings().maxRestarts();
     switch (failure) {
-      case LOSS_DIVERGED, BAD_INPUT -> {
-        String reason = failure == AttemptState.Failure.LOSS_DIVERGED ? "LossDiverged" : "BadInput";
+      case LOSS_DIVERGED, BAD_INPUT, CHECKPOINT_CORRUPT -> {
+        String reason =
+            switch (failure) {
+              case LOSS_DIVERGED -> "LossDiverged";
+              case CHECKPOINT_CORRUPT -> "CheckpointCorrupt";
+              default -> "BadInput";
+            };
         return failRun(
             run, status, stage, attempt, reason, "stage " + stage.name + ": " + message, now);
       }

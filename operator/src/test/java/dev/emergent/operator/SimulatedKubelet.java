@@ -2,6 +2,8 @@ package dev.emergent.operator;
 
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.resources.Labels;
+import dev.emergent.plan.ExitCode;
+import dev.emergent.plan.TerminationSummary;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,6 +39,10 @@ final class SimulatedKubelet implements AutoCloseable {
   /** How an attempt ends. */
   enum Ending {
     SUCCEED,
+    /**
+     * Success after the trainer found its latest checkpoint corrupt and resumed from an older one.
+     */
+    SUCCEED_AFTER_FALLBACK,
     CRASH,
     /** Rank 0 exits with 4: another rank vanished, as when a node under the gang dies. */
     PEER_LOST,
@@ -46,8 +52,13 @@ final class SimulatedKubelet implements AutoCloseable {
     /** The pods stay Pending: the scheduler finds no node with room for them. */
     NEVER_SCHEDULED,
     /** The pods stay Pending without a word from the scheduler, as while a volume is missing. */
-    NEVER_STARTED
+    NEVER_STARTED,
+    /** Rank 0 exits with 5: no checkpoint of the stage passes verification. */
+    CHECKPOINT_CORRUPT
   }
+
+  static final String FALLBACK =
+      "skipped latest: step-60/model-rank0.bin is corrupted; resumed from run/stage/step-40";
 
   static final String NO_ROOM = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.";
 
@@ -121,6 +132,8 @@ final class SimulatedKubelet implements AutoCloseable {
 
   private static boolean endsAtAll(Ending ending) {
     return ending == Ending.SUCCEED
+        || ending == Ending.SUCCEED_AFTER_FALLBACK
+        || ending == Ending.CHECKPOINT_CORRUPT
         || ending == Ending.CRASH
         || ending == Ending.PEER_LOST
         || ending == Ending.DIVERGE
@@ -239,26 +252,31 @@ final class SimulatedKubelet implements AutoCloseable {
                   pod.getMetadata()
                       .getAnnotations()
                       .get("batch.kubernetes.io/job-completion-index"));
-      int exitCode =
+      boolean succeeded = ending == Ending.SUCCEED || ending == Ending.SUCCEED_AFTER_FALLBACK;
+      ExitCode code =
           switch (ending) {
-            case SUCCEED -> 0;
-            case CRASH -> rankZero ? 1 : 0;
-            case PEER_LOST -> rankZero ? 4 : 0;
-            case DIVERGE -> rankZero ? 3 : 0;
-            case DISRUPT -> rankZero ? 137 : 0;
+            case SUCCEED, SUCCEED_AFTER_FALLBACK -> ExitCode.SUCCEEDED;
+            case CRASH -> ExitCode.FAILED;
+            case PEER_LOST -> ExitCode.PEER_LOST;
+            case DIVERGE -> ExitCode.LOSS_DIVERGED;
+            case CHECKPOINT_CORRUPT -> ExitCode.CHECKPOINT_CORRUPT;
+            case DISRUPT -> ExitCode.FAILED;
             case RUN_FOREVER, NEVER_SCHEDULED, NEVER_STARTED ->
                 throw new IllegalStateException("never ends");
           };
+      // A disrupted rank is killed (SIGKILL), the others wait to be stopped; only rank 0 fails.
+      int exitCode = succeeded ? 0 : !rankZero ? 0 : ending == Ending.DISRUPT ? 137 : code.code();
       String summary =
-          ending == Ending.SUCCEED && rankZero
-              ? "{\"outcome\":\"SUCCEEDED\",\"exitCode\":0,\"step\":100,\"checkpoint\":\""
-                  + run
-                  + "/"
-                  + stage
-                  + "/step-100\",\"metrics\":{\"loss\":0.5,\"evalLoss\":0.75}}"
-              : exitCode == 3
-                  ? "{\"outcome\":\"LOSS_DIVERGED\",\"exitCode\":3,\"message\":\"loss diverged at step 7: NaN\"}"
-                  : null;
+          !rankZero || ending == Ending.DISRUPT
+              ? null
+              : TerminationSummary.of(
+                      code,
+                      succeeded ? 100 : 7,
+                      succeeded ? run + "/" + stage + "/step-100" : null,
+                      succeeded ? Map.of("loss", 0.5, "evalLoss", 0.75) : Map.of(),
+                      succeeded ? null : code.name().toLowerCase() + " at step 7",
+                      ending == Ending.SUCCEED_AFTER_FALLBACK ? FALLBACK : null)
+                  .toJson();
       var status =
           new PodStatusBuilder(pod.getStatus())
               .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
@@ -295,7 +313,10 @@ final class SimulatedKubelet implements AutoCloseable {
         .withName(job.getMetadata().getName())
         .editStatus(
             current -> {
-              current.setStatus(finishedStatus(ending == Ending.SUCCEED, pods.size()));
+              current.setStatus(
+                  finishedStatus(
+                      ending == Ending.SUCCEED || ending == Ending.SUCCEED_AFTER_FALLBACK,
+                      pods.size()));
               return current;
             });
   }

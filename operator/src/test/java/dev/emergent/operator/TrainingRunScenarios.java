@@ -295,6 +295,39 @@ abstract class TrainingRunScenarios {
   }
 
   @Test
+  void noIntactCheckpointFailsTheRunAsCheckpointCorrupt() {
+    create("corrupt", "");
+    kubelet.script("corrupt", "sft", 1, Ending.CHECKPOINT_CORRUPT);
+
+    TrainingRun run = awaitPhase("corrupt", RunPhase.Failed);
+
+    assertThat(condition(run, "Failed").reason).isEqualTo("CheckpointCorrupt");
+    assertThat(stage(run, "sft").restarts).isZero();
+  }
+
+  @Test
+  void aFallbackToAnOlderCheckpointBecomesAnEvent() {
+    create("fallback", "");
+    kubelet.script("fallback", "pretrain", 1, Ending.SUCCEED_AFTER_FALLBACK);
+
+    awaitPhase("fallback", RunPhase.Succeeded);
+
+    assertThat(
+            client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "fallback".equals(e.getInvolvedObject().getName()))
+                .filter(e -> "CheckpointFallback".equals(e.getReason())))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "stage pretrain: its latest checkpoint failed verification; "
+                          + SimulatedKubelet.FALLBACK);
+            });
+  }
+
+  @Test
   void suspendStopsTheStageAndResumeContinuesIt() {
     create("pause", "");
     kubelet.script("pause", "pretrain", 1, Ending.RUN_FOREVER);

@@ -127,6 +127,7 @@ public final class AttemptObserver {
           switch (ExitCode.of(code).orElse(ExitCode.FAILED)) {
             case LOSS_DIVERGED -> AttemptState.Failure.LOSS_DIVERGED;
             case BAD_INPUT -> AttemptState.Failure.BAD_INPUT;
+            case CHECKPOINT_CORRUPT -> AttemptState.Failure.CHECKPOINT_CORRUPT;
             default -> AttemptState.Failure.CRASHED;
           };
       if (worst == AttemptState.Failure.CRASHED) {

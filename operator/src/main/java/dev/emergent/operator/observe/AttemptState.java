@@ -34,6 +34,8 @@ public record AttemptState(
     LOSS_DIVERGED,
     /** The trainer cannot use its input (exit code 2); a retry would fail the same way. */
     BAD_INPUT,
+    /** No checkpoint of the stage passes verification (exit code 5); a retry reads the same. */
+    CHECKPOINT_CORRUPT,
     /** Anything else: restart from the latest checkpoint while the budget lasts. */
     CRASHED
   }

@@ -148,6 +148,10 @@ class AttemptObserverTest {
             AttemptObserver.observe(job("Failed", false), List.of(pod(0, "Failed", 2, null)), 8080)
                 .failure())
         .isEqualTo(AttemptState.Failure.BAD_INPUT);
+    assertThat(
+            AttemptObserver.observe(job("Failed", false), List.of(pod(0, "Failed", 5, null)), 8080)
+                .failure())
+        .isEqualTo(AttemptState.Failure.CHECKPOINT_CORRUPT);
     AttemptState crashed =
         AttemptObserver.observe(job("Failed", false), List.of(pod(1, "Failed", 1, null)), 8080);
     assertThat(crashed.failure()).isEqualTo(AttemptState.Failure.CRASHED);

@@ -19,10 +19,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -125,6 +127,43 @@ public final class CheckpointStore {
     }
     return Optional.of(open(latest));
   }
+
+  /**
+   * Where a stage resumes: its {@code latest} checkpoint when that passes verification, else the
+   * newest step folder that does, with what was skipped and why; nothing when the stage has no
+   * checkpoint yet.
+   *
+   * @throws CheckpointCorruptException when the stage has checkpoints and none is intact
+   */
+  public Resume resume(StageConfig config) throws IOException {
+    Path stageDir = root.resolve(config.checkpoint().directory());
+    Path latest = stageDir.resolve(CheckpointPaths.LATEST);
+    List<String> skipped = new ArrayList<>();
+    List<Path> candidates = new ArrayList<>();
+    if (Files.exists(latest, LinkOption.NOFOLLOW_LINKS)) {
+      candidates.add(latest);
+    }
+    candidates.addAll(steps(stageDir));
+    Set<Path> tried = new HashSet<>();
+    for (Path candidate : candidates) {
+      if (Files.exists(candidate) && !tried.add(candidate.toRealPath())) {
+        continue;
+      }
+      try {
+        return new Resume(Optional.of(open(candidate)), skipped);
+      } catch (CheckpointException e) {
+        skipped.add(candidate.getFileName() + ": " + e.getMessage());
+      }
+    }
+    if (!candidates.isEmpty()) {
+      throw new CheckpointCorruptException(
+          "no intact checkpoint of stage " + config.stage() + ": " + String.join("; ", skipped));
+    }
+    return new Resume(Optional.empty(), skipped);
+  }
+
+  /** Where a stage resumes from, and the checkpoints passed over on the way, newest first. */
+  public record Resume(Optional<Loaded> checkpoint, List<String> skipped) {}
 
   /** Reads and verifies the manifest of a checkpoint folder (a step folder or a latest link). */
   public Loaded open(String relativePath) throws IOException {
@@ -259,17 +298,23 @@ public final class CheckpointStore {
     }
   }
 
+  /** The stage's step folders, newest first. */
+  private static List<Path> steps(Path stageDir) throws IOException {
+    if (!Files.isDirectory(stageDir)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(stageDir)) {
+      return children
+          .filter(p -> STEP.matcher(p.getFileName().toString()).matches())
+          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted(Comparator.comparingLong(CheckpointStore::stepOf).reversed())
+          .toList();
+    }
+  }
+
   private static void prune(Path stageDir, int keep) throws IOException {
     Path latest = stageDir.resolve(CheckpointPaths.LATEST).toRealPath();
-    List<Path> steps;
-    try (Stream<Path> children = Files.list(stageDir)) {
-      steps =
-          children
-              .filter(p -> STEP.matcher(p.getFileName().toString()).matches())
-              .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-              .sorted(Comparator.comparingLong(CheckpointStore::stepOf).reversed())
-              .toList();
-    }
+    List<Path> steps = steps(stageDir);
     for (Path old : steps.subList(Math.min(keep, steps.size()), steps.size())) {
       if (!old.toRealPath().equals(latest)) {
         deleteRecursively(old);

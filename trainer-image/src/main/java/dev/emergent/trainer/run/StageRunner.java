@@ -41,9 +41,22 @@ public final class StageRunner {
   private final DataParallel dataParallel;
   private final TensorParallel tensorParallel;
 
+  /** What verification skipped at start and where the stage resumed instead; null if nothing. */
+  private String checkpointFallback;
+
   /** How the stage ended, for the termination summary. */
   public record Outcome(
-      ExitCode code, long step, String checkpoint, Map<String, Double> metrics, String message) {}
+      ExitCode code,
+      long step,
+      String checkpoint,
+      Map<String, Double> metrics,
+      String message,
+      String checkpointFallback) {
+    public Outcome(
+        ExitCode code, long step, String checkpoint, Map<String, Double> metrics, String message) {
+      this(code, step, checkpoint, metrics, message, null);
+    }
+  }
 
   public StageRunner(
       StageConfig config,
@@ -168,11 +181,13 @@ public final class StageRunner {
       }
     }
     if (checkpoint == null) {
-      checkpoint = store.latest(config).map(l -> relative(l.folder())).orElse(null);
-      metrics.putAll(store.latest(config).map(l -> l.manifest().metrics()).orElse(Map.of()));
+      Optional<CheckpointStore.Loaded> newest = store.resume(config).checkpoint();
+      checkpoint = newest.map(l -> relative(l.folder())).orElse(null);
+      metrics.putAll(newest.map(l -> l.manifest().metrics()).orElse(Map.of()));
     }
     progress.accept(progress("Succeeded", config.steps(), metrics, checkpoint, 0.0));
-    return new Outcome(ExitCode.SUCCEEDED, config.steps(), checkpoint, metrics, null);
+    return new Outcome(
+        ExitCode.SUCCEEDED, config.steps(), checkpoint, metrics, null, checkpointFallback);
   }
 
   private StageLoop loop(Gpt gpt, AdamW optimizer, Unsharded whole) throws IOException {
@@ -216,10 +231,22 @@ public final class StageRunner {
     };
   }
 
-  /** Restores the stage's latest checkpoint, or loads its input, or initialises from the seed. */
+  /**
+   * Restores the stage's newest intact checkpoint (its latest, unless that fails verification), or
+   * loads its input, or initialises from the seed.
+   */
   private Manifest.TrainingState start(Gpt gpt, AdamW optimizer, Unsharded whole)
       throws IOException {
-    Optional<CheckpointStore.Loaded> latest = store.latest(config);
+    CheckpointStore.Resume resume = store.resume(config);
+    Optional<CheckpointStore.Loaded> latest = resume.checkpoint();
+    if (!resume.skipped().isEmpty()) {
+      checkpointFallback =
+          "skipped "
+              + String.join("; ", resume.skipped())
+              + "; resumed from "
+              + relative(latest.orElseThrow().folder());
+      log.printf("checkpoint fallback: %s%n", checkpointFallback);
+    }
     if (latest.isPresent()) {
       whole.load(latest.get(), optimizer);
       Manifest.TrainingState state = latest.get().manifest().state();

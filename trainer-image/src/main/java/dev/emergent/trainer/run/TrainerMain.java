@@ -8,6 +8,7 @@ import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TerminationSummary;
 import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.checkpoint.CheckpointCorruptException;
 import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.data.BadInputException;
@@ -53,6 +54,8 @@ public final class TrainerMain {
     StageRunner.Outcome outcome;
     try {
       outcome = train(env, out);
+    } catch (CheckpointCorruptException e) {
+      outcome = failed(ExitCode.CHECKPOINT_CORRUPT, e.getMessage());
     } catch (BadInputException | CheckpointException e) {
       outcome = failed(ExitCode.BAD_INPUT, e.getMessage());
     } catch (PeerLostException e) {
@@ -149,7 +152,12 @@ public final class TrainerMain {
       metrics.put("bytesSent", (double) peers.bytesSent());
       out.printf("sent %,d bytes to the other ranks%n", peers.bytesSent());
       return new StageRunner.Outcome(
-          outcome.code(), outcome.step(), outcome.checkpoint(), metrics, outcome.message());
+          outcome.code(),
+          outcome.step(),
+          outcome.checkpoint(),
+          metrics,
+          outcome.message(),
+          outcome.checkpointFallback());
     }
   }
 
@@ -230,7 +238,8 @@ public final class TrainerMain {
             outcome.step(),
             outcome.checkpoint(),
             outcome.metrics(),
-            outcome.message());
+            outcome.message(),
+            outcome.checkpointFallback());
     try {
       Files.writeString(file, summary.toJson() + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -83,9 +83,8 @@ class CheckpointStoreTest {
     }
   }
 
-  @Test
-  void aCorruptedFileIsDetected() throws IOException {
-    String path = save(4);
+  /** Flips one bit of a checkpoint's model file. */
+  private void corrupt(String path) throws IOException {
     Path model = root.resolve(path).resolve("model-rank0.bin");
     try (RandomAccessFile file = new RandomAccessFile(model.toFile(), "rw")) {
       file.seek(100);
@@ -93,6 +92,42 @@ class CheckpointStoreTest {
       file.seek(100);
       file.write(b ^ 1);
     }
+  }
+
+  @Test
+  void aStageResumesFromItsNewestIntactCheckpoint() throws IOException {
+    assertThat(store.resume(CONFIG).checkpoint()).isEmpty();
+    save(4);
+    String newest = save(6);
+    assertThat(store.resume(CONFIG).checkpoint().orElseThrow().manifest().step()).isEqualTo(6);
+    assertThat(store.resume(CONFIG).skipped()).isEmpty();
+
+    corrupt(newest);
+    CheckpointStore.Resume resume = store.resume(CONFIG);
+
+    assertThat(resume.checkpoint().orElseThrow().manifest().step()).isEqualTo(4);
+    assertThat(resume.skipped())
+        .singleElement()
+        .asString()
+        .startsWith("latest: ")
+        .contains("step-6/model-rank0.bin is corrupted");
+  }
+
+  @Test
+  void aStageWhoseCheckpointsAreAllCorruptCannotResume() throws IOException {
+    corrupt(save(4));
+    corrupt(save(6));
+
+    assertThatThrownBy(() -> store.resume(CONFIG))
+        .isInstanceOf(CheckpointCorruptException.class)
+        .hasMessageContaining("no intact checkpoint of stage pretrain")
+        .hasMessageContaining("step-4/model-rank0.bin is corrupted");
+  }
+
+  @Test
+  void aCorruptedFileIsDetected() throws IOException {
+    String path = save(4);
+    corrupt(path);
 
     assertThatThrownBy(() -> store.open(path))
         .isInstanceOf(CheckpointException.class)

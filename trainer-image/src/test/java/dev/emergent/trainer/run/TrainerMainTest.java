@@ -7,6 +7,7 @@ import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.StageConfig;
+import dev.emergent.plan.TerminationSummary;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
@@ -64,6 +65,42 @@ class TrainerMainTest {
     assertThat(summary.at("/metrics/evalLoss").isNumber()).isTrue();
     assertThat(Files.readString(dir.resolve("checkpoints/test/pretrain/progress.json")))
         .contains("\"state\":\"Succeeded\"");
+  }
+
+  @Test
+  void aCorruptLatestCheckpointFallsBackToTheNewestIntactOneAndSaysSo() throws IOException {
+    assertThat(run(env(TINY))).isEqualTo(ExitCode.SUCCEEDED);
+    Path stage = dir.resolve("checkpoints/test/pretrain");
+    flipOneByte(stage.resolve("latest/model-rank0.bin"));
+
+    assertThat(run(env(TINY))).isEqualTo(ExitCode.SUCCEEDED);
+
+    TerminationSummary summary =
+        TerminationSummary.read(dir.resolve("termination-log")).orElseThrow();
+    assertThat(summary.checkpointFallback())
+        .startsWith("skipped latest: ")
+        .contains("model-rank0.bin is corrupted")
+        .endsWith("resumed from test/pretrain/step-2");
+    assertThat(summary.checkpoint()).isEqualTo("test/pretrain/step-4");
+  }
+
+  @Test
+  void noIntactCheckpointExitsWithItsOwnCode() throws IOException {
+    assertThat(run(env(TINY))).isEqualTo(ExitCode.SUCCEEDED);
+    Path stage = dir.resolve("checkpoints/test/pretrain");
+    flipOneByte(stage.resolve("step-2/model-rank0.bin"));
+    flipOneByte(stage.resolve("step-4/model-rank0.bin"));
+
+    assertThat(run(env(TINY))).isEqualTo(ExitCode.CHECKPOINT_CORRUPT);
+    assertThat(summary().get("exitCode").asInt()).isEqualTo(5);
+    assertThat(summary().get("message").asText())
+        .startsWith("no intact checkpoint of stage pretrain");
+  }
+
+  private static void flipOneByte(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(file, bytes);
   }
 
   @Test
