@@ -162,13 +162,22 @@ public final class PpoTraining implements StageLoop {
         Update update = policyUpdate(batch, actions);
         policyLoss += update.loss;
         clipped += update.clipped;
-        dataParallel.allReduceGradients(policy.parameters());
-        gradNorm = policy.clipGradients(config.optimizer().gradClipNorm());
-        policyOptimizer.step(learningRate);
+        gradNorm =
+            OptimizerStep.apply(
+                step,
+                policy,
+                policyOptimizer,
+                dataParallel,
+                config.optimizer().gradClipNorm(),
+                learningRate);
         valueLoss += valueUpdate(batch, actions);
-        dataParallel.allReduceGradients(value.parameters());
-        value.clipGradients(config.optimizer().gradClipNorm());
-        valueOptimizer.step(learningRate);
+        OptimizerStep.apply(
+            step,
+            value,
+            valueOptimizer,
+            dataParallel,
+            config.optimizer().gradClipNorm(),
+            learningRate);
         tokens += (long) batch.size() * time * 2;
         updates++;
       }

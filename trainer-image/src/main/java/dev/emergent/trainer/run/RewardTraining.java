@@ -89,10 +89,10 @@ public final class RewardTraining implements StageLoop {
     if (!Double.isFinite(loss)) {
       throw new LossDivergedException(step, loss);
     }
-    dataParallel.allReduceGradients(gpt.parameters());
-    double gradNorm = gpt.clipGradients(config.optimizer().gradClipNorm());
     double learningRate = schedule.at(step);
-    optimizer.step(learningRate);
+    double gradNorm =
+        OptimizerStep.apply(
+            step, gpt, optimizer, dataParallel, config.optimizer().gradClipNorm(), learningRate);
     return new StepResult(
         step, loss, totals[1] / config.batchSize(), learningRate, gradNorm, (long) totals[2]);
   }

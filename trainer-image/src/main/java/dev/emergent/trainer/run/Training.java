@@ -86,13 +86,10 @@ public final class Training implements StageLoop {
     if (!Double.isFinite(totals[0])) {
       throw new LossDivergedException(step, totals[0]);
     }
-    dataParallel.allReduceGradients(gpt.parameters());
-    double gradNorm = gpt.clipGradients(config.optimizer().gradClipNorm());
-    if (!Double.isFinite(gradNorm)) {
-      throw new LossDivergedException(step, gradNorm);
-    }
     double learningRate = schedule.at(step);
-    optimizer.step(learningRate);
+    double gradNorm =
+        OptimizerStep.apply(
+            step, gpt, optimizer, dataParallel, config.optimizer().gradClipNorm(), learningRate);
     return new StepResult(
         step, totals[0], totals[1] / normalizer, learningRate, gradNorm, (long) totals[2]);
   }
