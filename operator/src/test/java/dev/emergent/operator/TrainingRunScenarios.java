@@ -552,13 +552,20 @@ abstract class TrainingRunScenarios {
                     && get("survivor").getStatus().phase == RunPhase.Running);
 
     // A new operator process: the same code with none of the old one's memory.
+    RunOutcomes outcomes = new RunOutcomes(client, objects, events, metrics);
     TrainingRunReconciler fresh =
         new TrainingRunReconciler(
             client,
-            config,
             objects,
-            new dev.emergent.operator.progress.ProgressPoller(
-                new dev.emergent.operator.progress.HttpProgressClient(), config),
+            new AttemptLifecycle(
+                config,
+                objects,
+                new dev.emergent.operator.progress.ProgressPoller(
+                    new dev.emergent.operator.progress.HttpProgressClient(), config),
+                events,
+                metrics,
+                outcomes),
+            outcomes,
             events,
             metrics);
     for (int i = 0; i < 3; i++) {
