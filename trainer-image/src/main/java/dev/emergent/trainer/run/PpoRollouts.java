@@ -1,0 +1,302 @@
+package dev.emergent.trainer.run;
+
+import dev.emergent.plan.StageConfig;
+import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.data.ByteTokenizer;
+import dev.emergent.trainer.data.PostTrainingData;
+import dev.emergent.trainer.data.PromptFormat;
+import dev.emergent.trainer.data.Seeds;
+import dev.emergent.trainer.generate.ExactMatch;
+import dev.emergent.trainer.generate.Generator;
+import dev.emergent.trainer.mesh.DataParallel;
+import dev.emergent.trainer.model.Gpt;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * PPO's data side: rollouts sampled from the policy, scored by the frozen reward model against the
+ * reference's answer to the same prompt, with old and reference log-probabilities, values and GAE
+ * advantages; and the token math (log-softmax over the used vocabulary) the updates share.
+ */
+final class PpoRollouts {
+  private static final int EVAL_PROMPTS = 64;
+
+  private final StageConfig config;
+  private final StageConfig.Ppo ppo;
+  private final Gpt policy;
+  private final Gpt reference;
+  private final Gpt value;
+  private final Gpt reward;
+  private final double rewardOffset;
+  private final PostTrainingData.Questions prompts;
+  private final ExactMatch exactMatch;
+  private final int time;
+  private final DataParallel dataParallel;
+
+  /**
+   * The reward model's score of the reference's greedy answer to each prompt, subtracted from the
+   * score of every response to it. A baseline that depends on the prompt alone leaves the policy
+   * gradient unbiased; it removes the part of the score the policy cannot change, which at this
+   * scale otherwise swamps the difference between right and wrong answers. Cached: the reference is
+   * frozen.
+   */
+  private final Map<String, Double> baselines = new HashMap<>();
+
+  PpoRollouts(
+      StageConfig config,
+      Gpt policy,
+      Gpt reference,
+      Gpt value,
+      Gpt reward,
+      double rewardOffset,
+      PostTrainingData.Questions prompts,
+      ExactMatch exactMatch,
+      DataParallel dataParallel) {
+    this.config = config;
+    this.ppo = config.ppo();
+    this.policy = policy;
+    this.reference = reference;
+    this.value = value;
+    this.reward = reward;
+    this.rewardOffset = rewardOffset;
+    this.prompts = prompts;
+    this.exactMatch = exactMatch;
+    this.time = config.model().contextLength();
+    this.dataParallel = dataParallel;
+  }
+
+  /**
+   * Scored completions of the held-out prompts, {@code perPrompt} each, from seeds that depend only
+   * on the prompt and sample index, so that the policy and the reference are compared on the same
+   * draws.
+   */
+  List<PpoSample> evalSamples(Gpt model, Generator.Sampling sampling, int perPrompt) {
+    Generator generator = new Generator(model);
+    List<PpoSample> samples = new ArrayList<>();
+    for (int i = 0; i < EVAL_PROMPTS; i++) {
+      PostTrainingData.Question q = exactMatch.question(i);
+      for (int k = 0; k < perPrompt; k++) {
+        samples.add(sample(generator, q, sampling, new SplittableRandom(Seeds.mix(i, k))));
+      }
+    }
+    scoreWithRewardModel(samples);
+    return samples;
+  }
+
+  static double meanScore(List<PpoSample> samples) {
+    return samples.stream().mapToDouble(s -> s.score).average().orElse(0);
+  }
+
+  static double correctFraction(List<PpoSample> samples) {
+    return samples.stream()
+        .filter(s -> s.answer != null)
+        .mapToDouble(s -> s.ended && s.response.equals(s.answer) ? 1 : 0)
+        .average()
+        .orElse(0);
+  }
+
+  List<PpoSample> rollout(long step) {
+    Generator generator = new Generator(policy);
+    Generator.Sampling sampling =
+        new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens());
+    List<PpoSample> rollout = new ArrayList<>();
+    int share = ppo.rolloutSize() / dataParallel.size();
+    for (int i = dataParallel.index() * share; i < (dataParallel.index() + 1) * share; i++) {
+      SplittableRandom random = new SplittableRandom(Seeds.mix(config.seed(), step, i));
+      rollout.add(sample(generator, prompts.question(random, false), sampling, random));
+    }
+    return rollout;
+  }
+
+  PpoSample sample(
+      Generator generator,
+      PostTrainingData.Question q,
+      Generator.Sampling sampling,
+      SplittableRandom random) {
+    int[] prompt = PromptFormat.prompt(q.prompt());
+    if (prompt.length >= time) {
+      prompt = Arrays.copyOfRange(prompt, prompt.length - (time - 1), prompt.length);
+    }
+    int room = time - prompt.length;
+    Generator.Sampling bounded =
+        new Generator.Sampling(
+            sampling.temperature(), sampling.topK(), Math.min(sampling.maxNewTokens(), room));
+    Generator.Completion completion = generator.complete(prompt, bounded, random);
+    PpoSample s = new PpoSample();
+    s.ended = completion.ended() && prompt.length + completion.tokens().length < time;
+    int length = prompt.length + completion.tokens().length + (s.ended ? 1 : 0);
+    int[] sequence = Arrays.copyOf(prompt, length);
+    System.arraycopy(completion.tokens(), 0, sequence, prompt.length, completion.tokens().length);
+    if (s.ended) {
+      sequence[length - 1] = Tokens.END;
+    }
+    s.ids = PromptFormat.fit(sequence, time);
+    s.targets = new int[time];
+    Arrays.fill(s.targets, Tokens.PADDING);
+    System.arraycopy(s.ids, 1, s.targets, 0, time - 1);
+    s.firstAction = prompt.length - 1;
+    s.actions = length - prompt.length;
+    s.last = PromptFormat.scorePosition(sequence, time);
+    s.answer = q.answer();
+    s.prompt = q.prompt();
+    s.response = ByteTokenizer.decode(completion.tokens());
+    return s;
+  }
+
+  /** Old and reference log-probabilities, values and reward-model scores of a rollout. */
+  void score(List<PpoSample> rollout) {
+    for (List<PpoSample> chunk : chunks(rollout)) {
+      int[] ids = ids(chunk);
+      float[] policyLogits = policy.logits(ids, chunk.size(), time).data().asFloat();
+      float[] referenceLogits = reference.logits(ids, chunk.size(), time).data().asFloat();
+      INDArray values = value.scalarHead().forward(value.hidden(ids, chunk.size(), time));
+      for (int r = 0; r < chunk.size(); r++) {
+        PpoSample s = chunk.get(r);
+        s.oldLogProbs = logProbs(policyLogits, r, s);
+        s.refLogProbs = logProbs(referenceLogits, r, s);
+        s.values = new double[s.actions];
+        for (int a = 0; a < s.actions; a++) {
+          s.values[a] = values.getDouble((long) r * time + s.firstAction + a, 0);
+        }
+      }
+    }
+    scoreWithRewardModel(rollout);
+  }
+
+  void scoreWithRewardModel(List<PpoSample> samples) {
+    for (List<PpoSample> chunk : chunks(samples)) {
+      INDArray scores = reward.scalarHead().forward(reward.hidden(ids(chunk), chunk.size(), time));
+      for (int r = 0; r < chunk.size(); r++) {
+        PpoSample s = chunk.get(r);
+        s.score = scores.getDouble((long) r * time + s.last, 0) + rewardOffset;
+      }
+    }
+  }
+
+  /** Sets each sample's baseline, generating the reference's answers to prompts not seen yet. */
+  void baselines(List<PpoSample> rollout) {
+    Generator generator = new Generator(reference);
+    Map<String, PpoSample> fresh = new LinkedHashMap<>();
+    for (PpoSample s : rollout) {
+      if (!baselines.containsKey(s.prompt) && !fresh.containsKey(s.prompt)) {
+        PostTrainingData.Question q = new PostTrainingData.Question(s.prompt, s.answer);
+        Generator.Sampling greedy = Generator.Sampling.greedy(ppo.maxNewTokens());
+        fresh.put(s.prompt, sample(generator, q, greedy, new SplittableRandom(0)));
+      }
+    }
+    scoreWithRewardModel(new ArrayList<>(fresh.values()));
+    fresh.forEach((prompt, answer) -> baselines.put(prompt, answer.score));
+    for (PpoSample s : rollout) {
+      s.baseline = baselines.get(s.prompt);
+    }
+  }
+
+  /**
+   * GAE(γ, λ) on per-token rewards −β·KL plus, at the last token, the score less its baseline;
+   * whitened.
+   */
+  void advantages(List<PpoSample> rollout, double klCoef) {
+    List<Double> all = new ArrayList<>();
+    for (PpoSample s : rollout) {
+      s.advantages = new double[s.actions];
+      s.returns = new double[s.actions];
+      double next = 0;
+      double gae = 0;
+      for (int a = s.actions - 1; a >= 0; a--) {
+        double r =
+            -klCoef * (s.oldLogProbs[a] - s.refLogProbs[a])
+                + (a == s.actions - 1 ? s.score - s.baseline : 0);
+        double delta = r + ppo.gamma() * next - s.values[a];
+        gae = delta + ppo.gamma() * ppo.lambda() * gae;
+        s.advantages[a] = gae;
+        s.returns[a] = gae + s.values[a];
+        next = s.values[a];
+        all.add(gae);
+      }
+    }
+    double[] moments =
+        dataParallel.sum(
+            all.stream().mapToDouble(Double::doubleValue).sum(),
+            all.stream().mapToDouble(x -> x * x).sum(),
+            all.size());
+    double mean = moments[2] == 0 ? 0 : moments[0] / moments[2];
+    double var = moments[2] == 0 ? 0 : Math.max(0, moments[1] / moments[2] - mean * mean);
+    double std = Math.sqrt(var) + 1e-8;
+    for (PpoSample s : rollout) {
+      for (int a = 0; a < s.actions; a++) {
+        s.advantages[a] = (s.advantages[a] - mean) / std;
+      }
+    }
+  }
+
+  /** Summed entropy of the policy over the rollout's action positions. */
+  double entropySum(List<PpoSample> rollout) {
+    double total = 0;
+    for (List<PpoSample> chunk : chunks(rollout)) {
+      float[] logits = policy.logits(ids(chunk), chunk.size(), time).data().asFloat();
+      int v = policy.shape().vocab();
+      for (int r = 0; r < chunk.size(); r++) {
+        PpoSample s = chunk.get(r);
+        for (int a = 0; a < s.actions; a++) {
+          int base = ((r * time) + s.firstAction + a) * v;
+          double[] logp = logSoftmax(logits, base, policy.shape().usedVocab());
+          for (double lp : logp) {
+            total -= Math.exp(lp) * lp;
+          }
+        }
+      }
+    }
+    return total;
+  }
+
+  /** log π(target) at a sample's action positions, from flat logits [B·T, V]. */
+  double[] logProbs(float[] logits, int row, PpoSample s) {
+    int v = policy.shape().vocab();
+    double[] out = new double[s.actions];
+    for (int a = 0; a < s.actions; a++) {
+      int position = row * time + s.firstAction + a;
+      double[] logp = logSoftmax(logits, position * v, policy.shape().usedVocab());
+      out[a] = logp[s.targets[s.firstAction + a]];
+    }
+    return out;
+  }
+
+  static double[] logSoftmax(float[] logits, int base, int used) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < used; i++) {
+      max = Math.max(max, logits[base + i]);
+    }
+    double sum = 0;
+    for (int i = 0; i < used; i++) {
+      sum += Math.exp(logits[base + i] - max);
+    }
+    double log = Math.log(sum) + max;
+    double[] out = new double[used];
+    for (int i = 0; i < used; i++) {
+      out[i] = logits[base + i] - log;
+    }
+    return out;
+  }
+
+  List<List<PpoSample>> chunks(List<PpoSample> samples) {
+    List<List<PpoSample>> chunks = new ArrayList<>();
+    for (int i = 0; i < samples.size(); i += config.microBatchSize()) {
+      chunks.add(samples.subList(i, Math.min(samples.size(), i + config.microBatchSize())));
+    }
+    return chunks;
+  }
+
+  int[] ids(List<PpoSample> chunk) {
+    int[] ids = new int[chunk.size() * time];
+    for (int r = 0; r < chunk.size(); r++) {
+      System.arraycopy(chunk.get(r).ids, 0, ids, r * time, time);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.emergent.trainer.run;
+
+import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.model.Gpt;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** PPO's two losses on a minibatch of a rollout, each leaving its gradients in its model. */
+final class PpoUpdates {
+  private final StageConfig.Ppo ppo;
+  private final Gpt policy;
+  private final Gpt value;
+  private final PpoRollouts rollouts;
+  private final int time;
+
+  PpoUpdates(StageConfig config, Gpt policy, Gpt value, PpoRollouts rollouts) {
+    this.ppo = config.ppo();
+    this.policy = policy;
+    this.value = value;
+    this.rollouts = rollouts;
+    this.time = config.model().contextLength();
+  }
+
+  record Update(double loss, long clipped) {}
+
+  /**
+   * Clipped surrogate −min(ρA, clip(ρ, 1±ε)A) averaged over the minibatch's response tokens; its
+   * gradient with respect to log π reaches the logits through the cross-entropy head as a weight.
+   */
+  Update clippedPolicyLoss(List<PpoSample> minibatch, long actions) {
+    policy.parameters().zeroGrads();
+    double loss = 0;
+    long clipped = 0;
+    for (List<PpoSample> chunk : rollouts.chunks(minibatch)) {
+      int[] ids = rollouts.ids(chunk);
+      float[] logits = policy.logits(ids, chunk.size(), time).data().asFloat();
+      int[] targets = new int[chunk.size() * time];
+      double[] weights = new double[chunk.size() * time];
+      for (int r = 0; r < chunk.size(); r++) {
+        PpoSample s = chunk.get(r);
+        System.arraycopy(s.targets, 0, targets, r * time, time);
+        double[] logp = rollouts.logProbs(logits, r, s);
+        for (int a = 0; a < s.actions; a++) {
+          double ratio = Math.exp(logp[a] - s.oldLogProbs[a]);
+          double adv = s.advantages[a];
+          double clippedRatio = Math.max(1 - ppo.clipRange(), Math.min(1 + ppo.clipRange(), ratio));
+          double unclippedLoss = -adv * ratio;
+          double clippedLoss = -adv * clippedRatio;
+          loss += Math.max(unclippedLoss, clippedLoss) / actions;
+          if (clippedLoss > unclippedLoss) {
+            clipped++;
+          } else {
+            // dL/dlog π = −A·ρ/n, and the head's loss has dL/dlog π = −weight, so weight = A·ρ/n.
+            weights[r * time + s.firstAction + a] = adv * ratio / actions;
+          }
+        }
+      }
+      policy.loss(targets, weights, 1);
+      policy.backward();
+    }
+    return new Update(loss, clipped);
+  }
+
+  /** Clipped value loss 0.5·max((V − R)², (clip(V, V_old ± ε) − R)²) over response tokens. */
+  double clippedValueLoss(List<PpoSample> minibatch, long actions) {
+    value.parameters().zeroGrads();
+    double loss = 0;
+    for (List<PpoSample> chunk : rollouts.chunks(minibatch)) {
+      int[] ids = rollouts.ids(chunk);
+      INDArray predicted = value.scalarHead().forward(value.hidden(ids, chunk.size(), time));
+      INDArray grad = Nd4j.create(predicted.dataType(), predicted.shape());
+      for (int r = 0; r < chunk.size(); r++) {
+        PpoSample s = chunk.get(r);
+        for (int a = 0; a < s.actions; a++) {
+          long index = (long) r * time + s.firstAction + a;
+          double v = predicted.getDouble(index, 0);
+          double old = s.values[a];
+          double clippedV =
+              old + Math.max(-ppo.valueClipRange(), Math.min(ppo.valueClipRange(), v - old));
+          double unclippedLoss = (v - s.returns[a]) * (v - s.returns[a]);
+          double clippedLoss = (clippedV - s.returns[a]) * (clippedV - s.returns[a]);
+          loss += 0.5 * Math.max(unclippedLoss, clippedLoss) / actions;
+          boolean useClipped = clippedLoss > unclippedLoss;
+          boolean insideClip = Math.abs(v - old) <= ppo.valueClipRange();
+          double g = useClipped ? (insideClip ? (clippedV - s.returns[a]) : 0) : (v - s.returns[a]);
+          grad.putScalar(index, 0, g / actions);
+        }
+      }
+      value.backwardHidden(value.scalarHead().backward(grad));
+    }
+    return loss;
+  }
+}
