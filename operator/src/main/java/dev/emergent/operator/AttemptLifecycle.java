@@ -11,10 +11,13 @@ import dev.emergent.operator.status.StageStatuses;
 import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.TerminationSummary;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -130,8 +133,21 @@ public class AttemptLifecycle {
     return Optional.of(config.progressInterval());
   }
 
+  /** Pods that do not all run yet: held back for a reason the run names, or merely starting. */
+  Optional<Duration> starting(
+      RunContext ctx,
+      StageStatus stage,
+      StageAttempt attempt,
+      AttemptState state,
+      PersistentVolumeClaim claim,
+      List<Pod> pods) {
+    return Waiting.of(claim, pods, ctx.now(), config.volumeBindGrace())
+        .map(waiting -> waitForPods(ctx, stage, waiting))
+        .orElseGet(() -> watch(ctx, stage, attempt, state));
+  }
+
   /** The attempt exists but its pods cannot run yet: the run is Pending and says why. */
-  Optional<Duration> waitForPods(RunContext ctx, StageStatus stage, Waiting waiting) {
+  private Optional<Duration> waitForPods(RunContext ctx, StageStatus stage, Waiting waiting) {
     stage.phase = StagePhase.Pending;
     ctx.status().phase = RunPhase.Pending;
     ctx.conditions(waiting.reason(), "stage " + stage.name + ": " + waiting.message());

@@ -33,6 +33,13 @@ public interface OperatorConfig {
    */
   Optional<String> leaseNamespace();
 
+  /**
+   * How long a new checkpoint claim may stay unbound before the run says so (VolumeNotBound): a
+   * claim of a WaitForFirstConsumer class binds only once the pods are scheduled.
+   */
+  @WithDefault("60s")
+  Duration volumeBindGrace();
+
   /** Longest wait between restarts. */
   @WithDefault("5m")
   Duration maxRestartBackoff();

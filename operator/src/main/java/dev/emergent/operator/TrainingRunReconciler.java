@@ -7,7 +7,6 @@ import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunStatus;
 import dev.emergent.operator.observe.AttemptObserver;
 import dev.emergent.operator.observe.AttemptState;
-import dev.emergent.operator.observe.Waiting;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.operator.resources.StageAttempt;
 import dev.emergent.operator.status.StageStatuses;
@@ -152,9 +151,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     reportCheckpointFallback(ctx, stage, state);
     return switch (state.phase()) {
       case STARTING ->
-          Waiting.of(objects.claim(ctx.run(), plan), pods)
-              .map(waiting -> attempts.waitForPods(ctx, stage, waiting))
-              .orElseGet(() -> attempts.watch(ctx, stage, attempt, state));
+          attempts.starting(ctx, stage, attempt, state, objects.claim(ctx.run(), plan), pods);
       case ABSENT, QUEUED, RUNNING -> attempts.watch(ctx, stage, attempt, state);
       case SUCCEEDED -> attempts.complete(ctx, stage, attempt, state);
       case FAILED -> attempts.fail(ctx, stage, attempt, state.failure(), state.message());

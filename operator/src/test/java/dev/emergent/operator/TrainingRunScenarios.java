@@ -234,6 +234,7 @@ abstract class TrainingRunScenarios {
         .untilAsserted(
             () -> {
               TrainingRun run = get("progress");
+              assertThat(run.getStatus()).isNotNull();
               assertThat(run.getStatus().step).isNotNull().isPositive();
               assertThat(stage(run, "pretrain").metrics).containsEntry("tokensPerSecond", 1234.5);
               assertThat(run.getStatus().loss).isNotNull();
@@ -548,6 +549,9 @@ abstract class TrainingRunScenarios {
         .until(
             () ->
                 jobs("survivor").size() == 1
+                    && !pods("survivor").isEmpty()
+                    && pods("survivor").stream()
+                        .allMatch(p -> "Running".equals(p.getStatus().getPhase()))
                     && get("survivor").getStatus() != null
                     && get("survivor").getStatus().phase == RunPhase.Running);
 
@@ -609,6 +613,7 @@ abstract class TrainingRunScenarios {
         .untilAsserted(
             () -> {
               TrainingRun run = get("changed");
+              assertThat(run.getStatus()).isNotNull();
               assertThat(run.getStatus().observedGeneration).isEqualTo(2);
               assertThat(condition(run, "Progressing").message)
                   .contains(

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,10 +25,12 @@ public record Waiting(String reason, String message) {
 
   /**
    * The first reason that holds: unschedulable pods (the scheduler's message also names unbound
-   * claims and missing resources), then a claim that is not Bound, then an image pull failure.
-   * Nothing while every pod runs: a claim with WaitForFirstConsumer binding is Pending until then.
+   * claims and missing resources), then a claim that is still not Bound {@code grace} after it was
+   * created, then an image pull failure. Nothing while every pod runs: a claim of a
+   * WaitForFirstConsumer class is Pending until its pods are scheduled.
    */
-  public static Optional<Waiting> of(PersistentVolumeClaim claim, List<Pod> pods) {
+  public static Optional<Waiting> of(
+      PersistentVolumeClaim claim, List<Pod> pods, Instant now, Duration grace) {
     if (!pods.isEmpty() && pods.stream().allMatch(p -> "Running".equals(phase(p)))) {
       return Optional.empty();
     }
@@ -46,7 +50,8 @@ public record Waiting(String reason, String message) {
     }
     if (claim != null
         && claim.getStatus() != null
-        && !"Bound".equals(claim.getStatus().getPhase())) {
+        && !"Bound".equals(claim.getStatus().getPhase())
+        && olderThan(claim, now, grace)) {
       return Optional.of(
           new Waiting(
               VOLUME_NOT_BOUND,
@@ -67,6 +72,11 @@ public record Waiting(String reason, String message) {
                     IMAGE_PULL_BACK_OFF,
                     "the trainer image cannot be pulled: "
                         + Objects.requireNonNullElse(w.getMessage(), w.getReason())));
+  }
+
+  private static boolean olderThan(PersistentVolumeClaim claim, Instant now, Duration grace) {
+    String created = claim.getMetadata().getCreationTimestamp();
+    return created == null || Instant.parse(created).plus(grace).isBefore(now);
   }
 
   private static Optional<PodCondition> unschedulable(Pod pod) {

@@ -6,16 +6,20 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WaitingTest {
+  private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
+  private static final Duration GRACE = Duration.ofSeconds(60);
   private static final PersistentVolumeClaim BOUND = claim("Bound");
   private static final PersistentVolumeClaim PENDING = claim("Pending");
 
   @Test
   void runningPodsWaitForNothingEvenOnAPendingClaim() {
-    assertThat(Waiting.of(PENDING, List.of(pod("Running"), pod("Running")))).isEmpty();
+    assertThat(Waiting.of(PENDING, List.of(pod("Running"), pod("Running")), NOW, GRACE)).isEmpty();
   }
 
   @Test
@@ -32,7 +36,7 @@ class WaitingTest {
             .endStatus()
             .build();
 
-    assertThat(Waiting.of(PENDING, List.of(pod("Running"), unschedulable)))
+    assertThat(Waiting.of(PENDING, List.of(pod("Running"), unschedulable), NOW, GRACE))
         .contains(
             new Waiting(
                 "Unschedulable",
@@ -41,7 +45,7 @@ class WaitingTest {
 
   @Test
   void aPendingClaimIsNamedWhenPodsWait() {
-    assertThat(Waiting.of(PENDING, List.of(pod("Pending"))))
+    assertThat(Waiting.of(PENDING, List.of(pod("Pending")), NOW, GRACE))
         .hasValueSatisfying(
             w -> {
               assertThat(w.reason()).isEqualTo("VolumeNotBound");
@@ -66,7 +70,7 @@ class WaitingTest {
             .endStatus()
             .build();
 
-    assertThat(Waiting.of(BOUND, List.of(pulling)))
+    assertThat(Waiting.of(BOUND, List.of(pulling), NOW, GRACE))
         .contains(
             new Waiting(
                 "ImagePullBackOff",
@@ -74,9 +78,21 @@ class WaitingTest {
   }
 
   @Test
+  void aNewClaimMayBindOnceThePodsAreScheduled() {
+    PersistentVolumeClaim fresh =
+        new PersistentVolumeClaimBuilder(PENDING)
+            .editMetadata()
+            .withCreationTimestamp("2026-11-30T09:59:30Z")
+            .endMetadata()
+            .build();
+
+    assertThat(Waiting.of(fresh, List.of(pod("Pending")), NOW, GRACE)).isEmpty();
+  }
+
+  @Test
   void podsThatAreMerelyStartingWaitForNothingNamed() {
-    assertThat(Waiting.of(BOUND, List.of(pod("Pending")))).isEmpty();
-    assertThat(Waiting.of(null, List.of())).isEmpty();
+    assertThat(Waiting.of(BOUND, List.of(pod("Pending")), NOW, GRACE)).isEmpty();
+    assertThat(Waiting.of(null, List.of(), NOW, GRACE)).isEmpty();
   }
 
   private static Pod pod(String phase) {
@@ -94,6 +110,7 @@ class WaitingTest {
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
         .withName("run-checkpoints")
+        .withCreationTimestamp("2026-11-30T09:50:00Z")
         .endMetadata()
         .withNewStatus()
         .withPhase(phase)
