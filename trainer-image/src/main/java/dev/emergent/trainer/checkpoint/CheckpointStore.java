@@ -119,15 +119,6 @@ public final class CheckpointStore {
     return CheckpointPaths.step(config.run(), config.stage(), step);
   }
 
-  /** The stage's latest checkpoint, if it published one. */
-  public Optional<Loaded> latest(StageConfig config) throws IOException {
-    Path latest = root.resolve(config.checkpoint().directory()).resolve(CheckpointPaths.LATEST);
-    if (!Files.exists(latest)) {
-      return Optional.empty();
-    }
-    return Optional.of(open(latest));
-  }
-
   /**
    * Where a stage resumes: its {@code latest} checkpoint when that passes verification, else the
    * newest step folder that does, with what was skipped and why; nothing when the stage has no

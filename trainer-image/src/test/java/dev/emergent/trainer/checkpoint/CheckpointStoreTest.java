@@ -74,7 +74,7 @@ class CheckpointStoreTest {
 
     Path stage = root.resolve("test/pretrain");
     assertThat(Files.readSymbolicLink(stage.resolve("latest")).toString()).isEqualTo("step-6");
-    assertThat(store.latest(CONFIG).orElseThrow().manifest().step()).isEqualTo(6);
+    assertThat(store.resume(CONFIG).checkpoint().orElseThrow().manifest().step()).isEqualTo(6);
     assertThat(Files.exists(stage.resolve("step-2"))).isFalse();
     assertThat(Files.exists(stage.resolve("step-4"))).isTrue();
     try (var children = Files.list(stage)) {
