@@ -192,23 +192,27 @@ final class SimulatedKubelet implements AutoCloseable {
         client.resource(pod).delete();
         continue;
       }
-      PodStatus terminated =
-          new PodStatusBuilder(pod.getStatus())
-              .withPhase("Failed")
-              .withContainerStatuses(
-                  new ContainerStatusBuilder()
-                      .withName("trainer")
-                      .withImage(pod.getSpec().getContainers().get(0).getImage())
-                      .withImageID("")
-                      .withNewState()
-                      .withNewTerminated()
-                      .withExitCode(143)
-                      .endTerminated()
-                      .endState()
-                      .build())
-              .build();
+      PodStatus terminated = ended(pod, 143, null).build();
       setStatus(pod, terminated);
     }
+  }
+
+  /** The status of a pod whose trainer exited: Succeeded on 0, else Failed. */
+  private static PodStatusBuilder ended(Pod pod, int exitCode, String message) {
+    return new PodStatusBuilder(pod.getStatus())
+        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName("trainer")
+                .withImage(pod.getSpec().getContainers().get(0).getImage())
+                .withImageID("")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withMessage(message)
+                .endTerminated()
+                .endState()
+                .build());
   }
 
   private void createPods(Job job) {
@@ -277,21 +281,7 @@ final class SimulatedKubelet implements AutoCloseable {
                       succeeded ? null : code.name().toLowerCase() + " at step 7",
                       ending == Ending.SUCCEED_AFTER_FALLBACK ? FALLBACK : null)
                   .toJson();
-      var status =
-          new PodStatusBuilder(pod.getStatus())
-              .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-              .withContainerStatuses(
-                  new ContainerStatusBuilder()
-                      .withName("trainer")
-                      .withImage(pod.getSpec().getContainers().get(0).getImage())
-                      .withImageID("")
-                      .withNewState()
-                      .withNewTerminated()
-                      .withExitCode(exitCode)
-                      .withMessage(summary)
-                      .endTerminated()
-                      .endState()
-                      .build());
+      PodStatusBuilder status = ended(pod, exitCode, summary);
       if (ending == Ending.DISRUPT && rankZero) {
         status
             .withReason("Evicted")
