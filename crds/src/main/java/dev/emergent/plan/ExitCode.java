@@ -1,6 +1,7 @@
 package dev.emergent.plan;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,5 +36,33 @@ public enum ExitCode {
   /** The trainer's code, or empty for one it never uses (a kill, an out-of-memory exit). */
   public static Optional<ExitCode> of(int code) {
     return Arrays.stream(values()).filter(c -> c.code == code).findFirst();
+  }
+
+  /**
+   * The code that explains a group of trainer processes that ended together (the ranks of one pod),
+   * in the order they ended: a verdict that a retry cannot change (bad input, corrupt checkpoints,
+   * divergence) outranks a crash (FAILED, a kill, any code the trainer never uses), which outranks
+   * PEER_LOST, what the others say when one of them dies; among equals the first to end wins. 0
+   * when the list is empty or all succeeded.
+   */
+  public static int worst(List<Integer> codesInOrderOfEnding) {
+    int worst = 0;
+    for (int code : codesInOrderOfEnding) {
+      if (severity(code) > severity(worst)) {
+        worst = code;
+      }
+    }
+    return worst;
+  }
+
+  private static int severity(int code) {
+    return switch (of(code).orElse(FAILED)) {
+      case SUCCEEDED -> 0;
+      case PEER_LOST -> 1;
+      case FAILED -> 2;
+      case LOSS_DIVERGED -> 3;
+      case CHECKPOINT_CORRUPT -> 4;
+      case BAD_INPUT -> 5;
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.emergent.plan;
 
+import dev.emergent.api.v1alpha1.Device;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +17,15 @@ public final class LaunchEnvironment {
   public static final String COORDINATOR = "EMERGENT_COORDINATOR";
   public static final String RUN_TOKEN = "EMERGENT_RUN_TOKEN";
   public static final String DEVICES_PER_POD = "EMERGENT_DEVICES_PER_POD";
+
+  /**
+   * Which of its pod's devices a trainer process drives, 0..devicesPerPod-1; set by the launcher.
+   */
+  public static final String LOCAL_RANK = "EMERGENT_LOCAL_RANK";
+
+  /** The mesh's device kind, {@code cpu} or {@code cuda}: the launcher pins cuda ranks to GPUs. */
+  public static final String DEVICE = "EMERGENT_DEVICE";
+
   public static final String TERMINATION_LOG = "EMERGENT_TERMINATION_LOG";
   public static final String JOB_COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
 
@@ -43,25 +53,27 @@ public final class LaunchEnvironment {
     env.put(STAGE_CONFIG, configPath);
     env.put(WORLD_SIZE, Integer.toString(stage.worldSize()));
     env.put(DEVICES_PER_POD, Integer.toString(stage.mesh().devicesPerPod()));
+    env.put(DEVICE, stage.mesh().device() == Device.CUDA ? "cuda" : "cpu");
     env.put(COORDINATOR, coordinatorHost + ":" + coordinatorPort);
     return env;
   }
 
   /**
    * The rank of this process: {@code EMERGENT_RANK} when a launcher set it, otherwise the pod's
-   * {@code JOB_COMPLETION_INDEX} × devices per pod + the local rank.
+   * {@code JOB_COMPLETION_INDEX} × devices per pod + {@code EMERGENT_LOCAL_RANK} (default 0); 0
+   * when neither is set, a world of one started by hand.
    */
-  public static int rank(Map<String, String> env, int localRank) {
+  public static int rank(Map<String, String> env) {
     String rank = env.get(RANK);
     if (rank != null) {
       return Integer.parseInt(rank);
     }
     String index = env.get(JOB_COMPLETION_INDEX);
     if (index == null) {
-      throw new IllegalStateException(
-          "neither " + RANK + " nor " + JOB_COMPLETION_INDEX + " is set");
+      return 0;
     }
     int devicesPerPod = Integer.parseInt(env.getOrDefault(DEVICES_PER_POD, "1"));
+    int localRank = Integer.parseInt(env.getOrDefault(LOCAL_RANK, "0"));
     return Integer.parseInt(index) * devicesPerPod + localRank;
   }
 }

@@ -240,11 +240,20 @@ class PlannerTest {
             Map.entry("EMERGENT_STAGE_CONFIG", "/config/stage.json"),
             Map.entry("EMERGENT_WORLD_SIZE", "4"),
             Map.entry("EMERGENT_DEVICES_PER_POD", "1"),
+            Map.entry("EMERGENT_DEVICE", "cpu"),
             Map.entry("EMERGENT_COORDINATOR", "demo-0:29500"));
-    assertThat(LaunchEnvironment.rank(Map.of("EMERGENT_RANK", "3"), 0)).isEqualTo(3);
+    assertThat(LaunchEnvironment.rank(Map.of("EMERGENT_RANK", "3"))).isEqualTo(3);
     assertThat(
             LaunchEnvironment.rank(
-                Map.of("JOB_COMPLETION_INDEX", "2", "EMERGENT_DEVICES_PER_POD", "8"), 5))
+                Map.of(
+                    "JOB_COMPLETION_INDEX",
+                    "2",
+                    "EMERGENT_DEVICES_PER_POD",
+                    "8",
+                    "EMERGENT_LOCAL_RANK",
+                    "5")))
         .isEqualTo(21);
+    assertThat(LaunchEnvironment.rank(Map.of("JOB_COMPLETION_INDEX", "2"))).isEqualTo(2);
+    assertThat(LaunchEnvironment.rank(Map.of())).isZero();
   }
 }

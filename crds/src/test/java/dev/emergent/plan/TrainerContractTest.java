@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,19 @@ class TrainerContractTest {
 
     assertThat(TerminationSummary.read(file)).contains(written);
     assertThat(TerminationSummary.read(dir.resolve("absent.json"))).isEmpty();
+  }
+
+  @Test
+  void theWorstCodeOfAPodIsTheOneThatExplainsTheOthers() {
+    int killed = 128 + 9;
+
+    assertThat(ExitCode.worst(List.of())).isZero();
+    assertThat(ExitCode.worst(List.of(0, 0))).isZero();
+    assertThat(ExitCode.worst(List.of(0, killed, 4, 4))).isEqualTo(killed);
+    assertThat(ExitCode.worst(List.of(4, 1))).isEqualTo(1);
+    assertThat(ExitCode.worst(List.of(killed, 143, 1))).isEqualTo(killed);
+    assertThat(ExitCode.worst(List.of(1, 3, 4))).isEqualTo(3);
+    assertThat(ExitCode.worst(List.of(3, 5, 2, 1))).isEqualTo(2);
   }
 
   @Test

@@ -49,6 +49,7 @@ class StageJobTest {
     assertThat(env)
         .containsEntry("EMERGENT_WORLD_SIZE", "64")
         .containsEntry("EMERGENT_DEVICES_PER_POD", "8")
+        .containsEntry("EMERGENT_DEVICE", "cuda")
         .containsEntry("EMERGENT_COORDINATOR", "gpt-1b-pretrain-3-0.gpt-1b-pretrain-3:29500")
         .containsEntry("EMERGENT_STAGE_CONFIG", "/etc/emergent/stage.json");
     assertThat(trainer.getEnv())

@@ -78,11 +78,7 @@ public final class TrainerMain {
       throws IOException {
     StageConfig config = readConfig(env);
     int worldSize = Integer.parseInt(env.getOrDefault(LaunchEnvironment.WORLD_SIZE, "1"));
-    int rank =
-        env.containsKey(LaunchEnvironment.RANK)
-                || env.containsKey(LaunchEnvironment.JOB_COMPLETION_INDEX)
-            ? LaunchEnvironment.rank(env, 0)
-            : 0;
+    int rank = LaunchEnvironment.rank(env);
     checkMesh(config, worldSize, rank);
     int threads =
         Integer.parseInt(

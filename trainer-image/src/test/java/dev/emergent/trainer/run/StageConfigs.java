@@ -34,11 +34,16 @@ public final class StageConfigs {
    * split over the data ranks.
    */
   public static StageConfig onMesh(StageConfig c, int data, int model) {
+    return onMesh(c, data, model, 1);
+  }
+
+  /** The same stage on a data × model mesh of pods with {@code devicesPerPod} devices each. */
+  public static StageConfig onMesh(StageConfig c, int data, int model, int devicesPerPod) {
     ResolvedMesh mesh =
         new ResolvedMesh(
             List.of(new ResolvedMesh.Axis("data", data), new ResolvedMesh.Axis("model", model)),
-            data * model,
-            1,
+            data * model / devicesPerPod,
+            devicesPerPod,
             Device.CPU);
     return new StageConfig(
         c.run(),
