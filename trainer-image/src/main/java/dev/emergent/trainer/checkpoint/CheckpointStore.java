@@ -5,7 +5,6 @@ import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.optim.AdamW;
-import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,10 +27,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Checkpoints under a root folder, laid out as {@code <run>/<stage>/step-<n>/}. A checkpoint is
@@ -92,9 +87,9 @@ public final class CheckpointStore {
             step,
             config.model(),
             config.mesh(),
-            dataTypeName(parameters.dataType()),
+            ParameterLayout.dataTypeName(parameters.dataType()),
             "little",
-            tensors(parameters),
+            ParameterLayout.tensors(parameters),
             List.of(new Manifest.Shard(0, MODEL_FILE, "full", parameters.count())),
             new Manifest.Optimizer(optimizer.steps(), List.of(OPTIMIZER_FILE)),
             state,
@@ -191,88 +186,6 @@ public final class CheckpointStore {
       }
     }
     return new Loaded(real, manifest);
-  }
-
-  /** Loads a verified checkpoint's parameters (and, if given, the optimizer state). */
-  public static void load(Loaded checkpoint, Parameters parameters, AdamW optimizer)
-      throws IOException {
-    Manifest manifest = checkpoint.manifest();
-    if (!manifest.tensors().equals(tensors(parameters))) {
-      throw new CheckpointException(
-          checkpoint.folder() + " holds a model of another shape than this stage's");
-    }
-    if (!manifest.dataType().equals(dataTypeName(parameters.dataType()))) {
-      throw new CheckpointException(
-          checkpoint.folder() + " holds " + manifest.dataType() + " parameters");
-    }
-    ArrayFiles.read(
-        checkpoint.folder().resolve(manifest.shards().get(0).file()), parameters.values());
-    if (optimizer != null) {
-      Path file = checkpoint.folder().resolve(manifest.optimizer().files().get(0));
-      ArrayFiles.read(file, optimizer.firstMoment(), optimizer.secondMoment());
-      optimizer.restore(
-          manifest.optimizer().steps(), optimizer.firstMoment(), optimizer.secondMoment());
-    }
-  }
-
-  /**
-   * Loads the weights of a verified checkpoint by tensor name, for a stage that starts from another
-   * stage's model: tensors the checkpoint lacks (a new scalar head) keep their initialisation,
-   * tensors the model lacks are skipped. Returns the names left as initialised.
-   */
-  public static List<String> loadWeights(Loaded checkpoint, Parameters parameters)
-      throws IOException {
-    Manifest manifest = checkpoint.manifest();
-    if (!manifest.dataType().equals(dataTypeName(parameters.dataType()))) {
-      throw new CheckpointException(
-          checkpoint.folder() + " holds " + manifest.dataType() + " parameters");
-    }
-    INDArray saved = Nd4j.create(parameters.dataType(), manifest.shards().get(0).elements());
-    ArrayFiles.read(checkpoint.folder().resolve(manifest.shards().get(0).file()), saved);
-    Map<String, Manifest.Tensor> byName = new LinkedHashMap<>();
-    manifest.tensors().forEach(t -> byName.put(t.name(), t));
-    List<String> fresh = new ArrayList<>();
-    for (Parameter p : parameters.list()) {
-      Manifest.Tensor tensor = byName.get(p.name());
-      if (tensor == null) {
-        fresh.add(p.name());
-        continue;
-      }
-      if (!tensor.shape().equals(java.util.Arrays.stream(p.shape()).boxed().toList())) {
-        throw new CheckpointException(
-            checkpoint.folder()
-                + " holds "
-                + p.name()
-                + " of shape "
-                + tensor.shape()
-                + ", this stage's model needs "
-                + java.util.Arrays.toString(p.shape()));
-      }
-      p.value()
-          .assign(
-              saved
-                  .get(NDArrayIndex.interval(tensor.offset(), tensor.offset() + p.length()))
-                  .reshape('c', p.shape()));
-    }
-    return fresh;
-  }
-
-  private static List<Manifest.Tensor> tensors(Parameters parameters) {
-    List<Manifest.Tensor> tensors = new ArrayList<>();
-    for (Parameter p : parameters.list()) {
-      tensors.add(
-          new Manifest.Tensor(
-              p.name(), java.util.Arrays.stream(p.shape()).boxed().toList(), p.offset()));
-    }
-    return tensors;
-  }
-
-  private static String dataTypeName(DataType type) {
-    return switch (type) {
-      case FLOAT -> "float32";
-      case DOUBLE -> "float64";
-      default -> throw new IllegalArgumentException("no checkpoints of " + type);
-    };
   }
 
   /** Replaces the {@code latest} link in one rename, so readers see the old or the new one. */

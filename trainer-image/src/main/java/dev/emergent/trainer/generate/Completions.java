@@ -1,5 +1,6 @@
 package dev.emergent.trainer.generate;
 
+import dev.emergent.trainer.checkpoint.CheckpointLoader;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.data.ByteTokenizer;
 import dev.emergent.trainer.data.PromptFormat;
@@ -21,7 +22,7 @@ public final class Completions {
     CheckpointStore.Loaded loaded = CheckpointStore.openFolder(checkpoint);
     Gpt gpt = new Gpt(ModelShape.of(loaded.manifest().model()), DataType.FLOAT);
     gpt.parameters().initialize(0);
-    CheckpointStore.loadWeights(loaded, gpt.parameters());
+    CheckpointLoader.loadWeights(loaded, gpt.parameters());
     Generator generator = new Generator(gpt);
     List<String> completions = new ArrayList<>();
     for (String prompt : prompts) {

@@ -1,6 +1,7 @@
 package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.checkpoint.CheckpointLoader;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.Seeds;
@@ -72,12 +73,12 @@ public final class PpoTraining implements StageLoop {
     this.klCoef = ppo.klCoef();
     var shape = policy.shape();
     reference = new Gpt(shape, DataType.FLOAT);
-    CheckpointStore.loadWeights(store.open(config.inputs().policy()), reference.parameters());
+    CheckpointLoader.loadWeights(store.open(config.inputs().policy()), reference.parameters());
     CheckpointStore.Loaded rewardCheckpoint = store.open(config.inputs().reward());
     Gpt reward = new Gpt(shape, DataType.FLOAT, true);
-    CheckpointStore.loadWeights(rewardCheckpoint, reward.parameters());
+    CheckpointLoader.loadWeights(rewardCheckpoint, reward.parameters());
     value = new Gpt(shape, DataType.FLOAT, true);
-    CheckpointStore.loadWeights(rewardCheckpoint, value.parameters());
+    CheckpointLoader.loadWeights(rewardCheckpoint, value.parameters());
     // Returns are measured against the reference's answer (see baselines), so they start near 0:
     // the value head starts there too, on the reward model's trunk.
     value.parameters().list().stream()
@@ -113,7 +114,7 @@ public final class PpoTraining implements StageLoop {
     List<PpoSample> rollout = rollouts.rollout(step);
     rollouts.score(rollout);
     rollouts.baselines(rollout);
-    rollouts.advantages(rollout, klCoef);
+    Advantages.compute(rollout, klCoef, config.ppo(), dataParallel);
     double learningRate = schedule.at(step);
     double policyLoss = 0;
     double valueLoss = 0;

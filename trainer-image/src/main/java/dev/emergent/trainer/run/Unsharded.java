@@ -1,6 +1,7 @@
 package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.checkpoint.CheckpointLoader;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.model.Gpt;
@@ -61,11 +62,11 @@ final class Unsharded {
   /** Restores a checkpoint of the whole model (and optimizer) into this rank's shards. */
   void load(CheckpointStore.Loaded checkpoint, AdamW local) throws IOException {
     if (!split()) {
-      CheckpointStore.load(checkpoint, sharded.parameters(), local);
+      CheckpointLoader.load(checkpoint, sharded.parameters(), local);
       return;
     }
     AdamW full = wholeOptimizer();
-    CheckpointStore.load(checkpoint, whole.parameters(), full);
+    CheckpointLoader.load(checkpoint, whole.parameters(), full);
     TensorParallel.scatter(
         whole.parameters(),
         whole.parameters().values(),
@@ -81,11 +82,11 @@ final class Unsharded {
   /** Loads another stage's weights by name into this rank's shards; see {@link CheckpointStore}. */
   List<String> loadWeights(CheckpointStore.Loaded checkpoint, long seed) throws IOException {
     if (!split()) {
-      return CheckpointStore.loadWeights(checkpoint, sharded.parameters());
+      return CheckpointLoader.loadWeights(checkpoint, sharded.parameters());
     }
     // The shards were sliced from this very initialisation; tensors the checkpoint lacks keep it.
     whole.parameters().initialize(seed);
-    List<String> fresh = CheckpointStore.loadWeights(checkpoint, whole.parameters());
+    List<String> fresh = CheckpointLoader.loadWeights(checkpoint, whole.parameters());
     TensorParallel.scatter(
         whole.parameters(),
         whole.parameters().values(),

@@ -54,7 +54,7 @@ class CheckpointStoreTest {
     Gpt restored = new Gpt(ModelShape.of(CONFIG.model()), DataType.FLOAT);
     AdamW restoredAdam = new AdamW(restored.parameters(), 0.9, 0.95, 1e-8, 0.1);
     CheckpointStore.Loaded loaded = store.open(path);
-    CheckpointStore.load(loaded, restored.parameters(), restoredAdam);
+    CheckpointLoader.load(loaded, restored.parameters(), restoredAdam);
 
     assertThat(path).isEqualTo("test/pretrain/step-4");
     assertThat(restored.parameters().values()).isEqualTo(gpt.parameters().values());
@@ -145,7 +145,7 @@ class CheckpointStoreTest {
         new Gpt(
             ModelShape.of(StageConfigs.pretrain(1, 32, 2, 8, 10, 2, 2, 1e-3).model()),
             DataType.FLOAT);
-    assertThatThrownBy(() -> CheckpointStore.load(store.open(path), wider.parameters(), null))
+    assertThatThrownBy(() -> CheckpointLoader.load(store.open(path), wider.parameters(), null))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("holds a model of another shape");
   }
