@@ -106,8 +106,8 @@ public class AttemptLifecycle {
     if (state.phase() == AttemptState.Phase.RUNNING && stage.lastProgressTime != null) {
       Instant lastProgress = Instant.parse(stage.lastProgressTime);
       Instant quietSince =
-          state.runningSince() != null && state.runningSince().isAfter(lastProgress)
-              ? state.runningSince()
+          state.since() != null && state.since().isAfter(lastProgress)
+              ? state.since()
               : lastProgress;
       Duration quiet = Duration.between(quietSince, ctx.now());
       Duration stall = Duration.ofSeconds(attempt.plan().settings().stallTimeoutSeconds());
@@ -141,7 +141,9 @@ public class AttemptLifecycle {
       AttemptState state,
       PersistentVolumeClaim claim,
       List<Pod> pods) {
+    Duration starting = state.since() == null ? null : Duration.between(state.since(), ctx.now());
     return Waiting.of(claim, pods, ctx.now(), config.volumeBindGrace())
+        .or(() -> Waiting.slowStart(pods, attempt.stage().pods(), starting, config.podStartLimit()))
         .map(waiting -> waitForPods(ctx, stage, waiting))
         .orElseGet(() -> watch(ctx, stage, attempt, state));
   }

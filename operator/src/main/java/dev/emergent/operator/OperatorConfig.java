@@ -40,6 +40,14 @@ public interface OperatorConfig {
   @WithDefault("60s")
   Duration volumeBindGrace();
 
+  /**
+   * How long an admitted attempt's pods may take to all run before the run names what holds them
+   * (PodsNotStarted). Only a condition: the attempt is not restarted, as the cause (a quota, a
+   * volume that does not mount) would hold the next one too.
+   */
+  @WithDefault("10m")
+  Duration podStartLimit();
+
   /** Longest wait between restarts. */
   @WithDefault("5m")
   Duration maxRestartBackoff();

@@ -36,25 +36,40 @@ import java.util.stream.Stream;
  * statuses are written the way a real API server (1.32) accepts them.
  */
 final class SimulatedKubelet implements AutoCloseable {
-  /** How an attempt ends. */
+  /** How an attempt ends: rank 0's exit code, none for pods that never end on their own. */
   enum Ending {
-    SUCCEED,
+    SUCCEED(ExitCode.SUCCEEDED),
     /**
      * Success after the trainer found its latest checkpoint corrupt and resumed from an older one.
      */
-    SUCCEED_AFTER_FALLBACK,
-    CRASH,
+    SUCCEED_AFTER_FALLBACK(ExitCode.SUCCEEDED),
+    CRASH(ExitCode.FAILED),
     /** Rank 0 exits with 4: another rank vanished, as when a node under the gang dies. */
-    PEER_LOST,
-    DIVERGE,
-    DISRUPT,
-    RUN_FOREVER,
+    PEER_LOST(ExitCode.PEER_LOST),
+    DIVERGE(ExitCode.LOSS_DIVERGED),
+    /** A node drain: rank 0 is killed and its pod marked as a disruption target. */
+    DISRUPT(ExitCode.FAILED),
+    RUN_FOREVER(null),
     /** The pods stay Pending: the scheduler finds no node with room for them. */
-    NEVER_SCHEDULED,
+    NEVER_SCHEDULED(null),
     /** The pods stay Pending without a word from the scheduler, as while a volume is missing. */
-    NEVER_STARTED,
+    NEVER_STARTED(null),
+    /**
+     * The pods are scheduled but their container is never created, as when a volume won't mount.
+     */
+    STUCK_CREATING(null),
     /** Rank 0 exits with 5: no checkpoint of the stage passes verification. */
-    CHECKPOINT_CORRUPT
+    CHECKPOINT_CORRUPT(ExitCode.CHECKPOINT_CORRUPT);
+
+    private final ExitCode code;
+
+    Ending(ExitCode code) {
+      this.code = code;
+    }
+
+    boolean endsAtAll() {
+      return code != null;
+    }
   }
 
   static final String FALLBACK =
@@ -112,7 +127,7 @@ final class SimulatedKubelet implements AutoCloseable {
       }
       int age = ticks.merge(job.getMetadata().getUid(), 1, Integer::sum);
       Ending ending = ending(job);
-      if (age >= RUN_TICKS && endsAtAll(ending)) {
+      if (age >= RUN_TICKS && ending.endsAtAll()) {
         end(job, pods, ending);
       }
     }
@@ -128,16 +143,6 @@ final class SimulatedKubelet implements AutoCloseable {
               current.setStatus(status);
               return current;
             });
-  }
-
-  private static boolean endsAtAll(Ending ending) {
-    return ending == Ending.SUCCEED
-        || ending == Ending.SUCCEED_AFTER_FALLBACK
-        || ending == Ending.CHECKPOINT_CORRUPT
-        || ending == Ending.CRASH
-        || ending == Ending.PEER_LOST
-        || ending == Ending.DIVERGE
-        || ending == Ending.DISRUPT;
   }
 
   private Ending ending(Job job) {
@@ -161,6 +166,22 @@ final class SimulatedKubelet implements AutoCloseable {
                       .build())
               .build();
       case NEVER_STARTED -> new PodStatusBuilder().withPhase("Pending").build();
+      case STUCK_CREATING ->
+          new PodStatusBuilder()
+              .withPhase("Pending")
+              .addToContainerStatuses(
+                  new ContainerStatusBuilder()
+                      .withName("trainer")
+                      .withImage(image(job))
+                      .withImageID("")
+                      .withReady(false)
+                      .withNewState()
+                      .withNewWaiting()
+                      .withReason("ContainerCreating")
+                      .endWaiting()
+                      .endState()
+                      .build())
+              .build();
       default ->
           new PodStatusBuilder()
               .withPhase("Running")
@@ -257,17 +278,7 @@ final class SimulatedKubelet implements AutoCloseable {
                       .getAnnotations()
                       .get("batch.kubernetes.io/job-completion-index"));
       boolean succeeded = ending == Ending.SUCCEED || ending == Ending.SUCCEED_AFTER_FALLBACK;
-      ExitCode code =
-          switch (ending) {
-            case SUCCEED, SUCCEED_AFTER_FALLBACK -> ExitCode.SUCCEEDED;
-            case CRASH -> ExitCode.FAILED;
-            case PEER_LOST -> ExitCode.PEER_LOST;
-            case DIVERGE -> ExitCode.LOSS_DIVERGED;
-            case CHECKPOINT_CORRUPT -> ExitCode.CHECKPOINT_CORRUPT;
-            case DISRUPT -> ExitCode.FAILED;
-            case RUN_FOREVER, NEVER_SCHEDULED, NEVER_STARTED ->
-                throw new IllegalStateException("never ends");
-          };
+      ExitCode code = ending.code;
       // A disrupted rank is killed (SIGKILL), the others wait to be stopped; only rank 0 fails.
       int exitCode = succeeded ? 0 : !rankZero ? 0 : ending == Ending.DISRUPT ? 137 : code.code();
       String summary =

@@ -465,6 +465,55 @@ abstract class TrainingRunScenarios {
   }
 
   @Test
+  void podsThatOutlastTheStartLimitAreNamedNotRestarted() {
+    create("slow", "");
+    kubelet.script("slow", "pretrain", 1, Ending.STUCK_CREATING);
+    bindClaim("slow-checkpoints");
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              TrainingRun run = get("slow");
+              assertThat(run.getStatus()).isNotNull();
+              assertThat(run.getStatus().phase).isEqualTo(RunPhase.Pending);
+              Condition progressing = condition(run, "Progressing");
+              assertThat(progressing.reason).isEqualTo("PodsNotStarted");
+              assertThat(progressing.message)
+                  .startsWith("stage pretrain: 2 of 2 pods not running after")
+                  .contains("(pod-start-limit 3 s): slow-pretrain-1-")
+                  .contains("Pending (ContainerCreating)");
+            });
+    assertThat(stage(get("slow"), "pretrain").restarts).isZero();
+    assertThat(jobs("slow"))
+        .extracting(j -> j.getMetadata().getName())
+        .containsExactly("slow-pretrain-1");
+    client.resource(get("slow")).delete();
+  }
+
+  /** Plays the volume controller, which the mock and a bare API server lack: binds the claim. */
+  private void bindClaim(String claim) {
+    await()
+        .atMost(TIMEOUT)
+        .until(
+            () ->
+                client.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get()
+                    != null);
+    client
+        .persistentVolumeClaims()
+        .inNamespace(NAMESPACE)
+        .withName(claim)
+        .editStatus(
+            c -> {
+              c.setStatus(
+                  new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder()
+                      .withPhase("Bound")
+                      .build());
+              return c;
+            });
+  }
+
+  @Test
   void aCheckpointClaimThatNoVolumeBindsShowsInTheConditions() {
     create("unbound", "");
     kubelet.script("unbound", "pretrain", 1, Ending.NEVER_STARTED);

@@ -72,7 +72,19 @@ public final class AttemptObserver {
         null,
         url,
         null,
-        running ? runningSince(pods) : null);
+        running ? runningSince(pods) : started(job));
+  }
+
+  /**
+   * When the Job started: its startTime, which the Job controller sets again each time a suspended
+   * Job is admitted, else its creation.
+   */
+  private static Instant started(Job job) {
+    String time =
+        job.getStatus() != null && job.getStatus().getStartTime() != null
+            ? job.getStatus().getStartTime()
+            : job.getMetadata().getCreationTimestamp();
+    return time == null ? null : Instant.parse(time);
   }
 
   /** When the last trainer container of the gang started; null when a pod does not say. */

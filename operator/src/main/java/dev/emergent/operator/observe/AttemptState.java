@@ -5,7 +5,9 @@ import java.time.Instant;
 /**
  * What the cluster says about one attempt of a stage. {@code progressUrl} is rank 0's progress
  * endpoint once its pod has an address; {@code summary} is rank 0's termination message; {@code
- * runningSince} is when the last of the gang's trainers started, the earliest a stall can begin.
+ * since} is when the attempt entered its phase: while STARTING, when its Job started or was last
+ * admitted; while RUNNING, when the last of the gang's trainers started, the earliest a stall can
+ * begin.
  */
 public record AttemptState(
     Phase phase,
@@ -13,7 +15,7 @@ public record AttemptState(
     String summary,
     String progressUrl,
     String message,
-    Instant runningSince) {
+    Instant since) {
 
   /** Where the attempt's Job stands. */
   public enum Phase {

@@ -20,6 +20,8 @@ public record Waiting(String reason, String message) {
   public static final String UNSCHEDULABLE = "Unschedulable";
   public static final String VOLUME_NOT_BOUND = "VolumeNotBound";
   public static final String IMAGE_PULL_BACK_OFF = "ImagePullBackOff";
+  public static final String PODS_NOT_STARTED = "PodsNotStarted";
+  private static final int PODS_NAMED = 3;
   private static final Set<String> PULL_FAILURES =
       Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
 
@@ -72,6 +74,76 @@ public record Waiting(String reason, String message) {
                     IMAGE_PULL_BACK_OFF,
                     "the trainer image cannot be pulled: "
                         + Objects.requireNonNullElse(w.getMessage(), w.getReason())));
+  }
+
+  /**
+   * Pods that have been starting longer than {@code limit} for no reason {@link #of} knows: each
+   * pod's state in its own words (ContainerCreating, a container config error, a scheduling gate),
+   * and pods the Job has not created (a ResourceQuota they exceed shows only in the Job's events).
+   */
+  public static Optional<Waiting> slowStart(
+      List<Pod> pods, int gangSize, Duration starting, Duration limit) {
+    if (starting == null || starting.compareTo(limit) <= 0) {
+      return Optional.empty();
+    }
+    List<Pod> notRunning = pods.stream().filter(p -> !"Running".equals(phase(p))).toList();
+    int missing = Math.max(0, gangSize - pods.size());
+    StringBuilder message =
+        new StringBuilder()
+            .append(notRunning.size() + missing)
+            .append(" of ")
+            .append(gangSize)
+            .append(" pods not running after ")
+            .append(starting.toSeconds())
+            .append(" s (pod-start-limit ")
+            .append(limit.toSeconds())
+            .append(" s)");
+    String named =
+        notRunning.stream()
+            .limit(PODS_NAMED)
+            .map(Waiting::describe)
+            .reduce((a, b) -> a + ", " + b)
+            .orElse("");
+    if (!named.isEmpty()) {
+      message.append(": ").append(named);
+      if (notRunning.size() > PODS_NAMED) {
+        message.append(" and ").append(notRunning.size() - PODS_NAMED).append(" more");
+      }
+    }
+    if (missing > 0) {
+      message
+          .append(named.isEmpty() ? ": " : "; ")
+          .append(missing)
+          .append(missing == 1 ? " pod" : " pods")
+          .append(" not created (the Job's events say why, e.g. a ResourceQuota they exceed)");
+    }
+    return Optional.of(new Waiting(PODS_NOT_STARTED, message.toString()));
+  }
+
+  private static String describe(Pod pod) {
+    String state =
+        waitingContainers(pod).stream()
+            .findFirst()
+            .map(
+                w ->
+                    w.getMessage() == null || w.getMessage().isBlank()
+                        ? w.getReason()
+                        : w.getReason() + ": " + w.getMessage())
+            .or(
+                () ->
+                    Optional.ofNullable(pod.getStatus())
+                        .map(status -> status.getConditions())
+                        .flatMap(
+                            conditions ->
+                                conditions.stream()
+                                    .filter(c -> "False".equals(c.getStatus()))
+                                    .map(c -> c.getType() + "=False (" + c.getReason() + ")")
+                                    .findFirst()))
+            .orElse(null);
+    return pod.getMetadata().getName()
+        + " "
+        + Objects.requireNonNullElse(phase(pod), "Pending")
+        + (state == null ? "" : " (" + state + ")");
   }
 
   private static boolean olderThan(PersistentVolumeClaim claim, Instant now, Duration grace) {

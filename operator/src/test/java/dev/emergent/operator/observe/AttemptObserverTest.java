@@ -85,12 +85,12 @@ class AttemptObserverTest {
     Pod early = started(pod(0, "Running", null, null), "2026-11-30T08:00:00Z");
     Pod late = started(pod(1, "Running", null, null), "2026-11-30T08:05:00Z");
 
-    assertThat(AttemptObserver.observe(job(null, false), List.of(early, late), 8080).runningSince())
+    assertThat(AttemptObserver.observe(job(null, false), List.of(early, late), 8080).since())
         .isEqualTo(java.time.Instant.parse("2026-11-30T08:05:00Z"));
     assertThat(
             AttemptObserver.observe(
                     job(null, false), List.of(early, pod(1, "Pending", null, null)), 8080)
-                .runningSince())
+                .since())
         .isNull();
   }
 

@@ -95,6 +95,75 @@ class WaitingTest {
     assertThat(Waiting.of(null, List.of(), NOW, GRACE)).isEmpty();
   }
 
+  @Test
+  void podsStartingWithinTheLimitAreNotNamed() {
+    Duration limit = Duration.ofMinutes(10);
+
+    assertThat(Waiting.slowStart(List.of(pod("Pending")), 1, Duration.ofMinutes(9), limit))
+        .isEmpty();
+    assertThat(Waiting.slowStart(List.of(pod("Pending")), 1, null, limit)).isEmpty();
+  }
+
+  @Test
+  void podsPastTheStartLimitAreNamedWithTheirStateAndMissingPodsCounted() {
+    Pod creating =
+        new PodBuilder(pod("Pending"))
+            .editMetadata()
+            .withName("r-s-1-0")
+            .endMetadata()
+            .editStatus()
+            .addNewContainerStatus()
+            .withName("trainer")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CreateContainerConfigError")
+            .withMessage("secret \"r-s-1-token\" not found")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    Pod gated =
+        new PodBuilder(pod("Pending"))
+            .editMetadata()
+            .withName("r-s-1-1")
+            .endMetadata()
+            .editStatus()
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("SchedulingGated")
+            .endCondition()
+            .endStatus()
+            .build();
+
+    assertThat(
+            Waiting.slowStart(
+                List.of(pod("Running"), creating, gated),
+                4,
+                Duration.ofMinutes(11),
+                Duration.ofMinutes(10)))
+        .contains(
+            new Waiting(
+                "PodsNotStarted",
+                "3 of 4 pods not running after 660 s (pod-start-limit 600 s): r-s-1-0 Pending"
+                    + " (CreateContainerConfigError: secret \"r-s-1-token\" not found), r-s-1-1"
+                    + " Pending (PodScheduled=False (SchedulingGated)); 1 pod not created (the Job's"
+                    + " events say why, e.g. a ResourceQuota they exceed)"));
+  }
+
+  @Test
+  void aJobWithoutPodsPastTheLimitSaysNoneWereCreated() {
+    assertThat(Waiting.slowStart(List.of(), 2, Duration.ofMinutes(11), Duration.ofMinutes(10)))
+        .hasValueSatisfying(
+            w ->
+                assertThat(w.message())
+                    .isEqualTo(
+                        "2 of 2 pods not running after 660 s (pod-start-limit 600 s): 2 pods not"
+                            + " created (the Job's events say why, e.g. a ResourceQuota they"
+                            + " exceed)"));
+  }
+
   private static Pod pod(String phase) {
     return new PodBuilder()
         .withNewMetadata()
