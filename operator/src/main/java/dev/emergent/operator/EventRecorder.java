@@ -6,15 +6,21 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.HexFormat;
 import org.jboss.logging.Logger;
 
-/** Kubernetes Events on a TrainingRun for every decision the operator takes about it. */
+/**
+ * Kubernetes Events on a TrainingRun for every decision the operator takes about it. The same
+ * decision recorded again (a reconcile retried after a conflict, a condition seen twice) counts up
+ * one Event, as Kubernetes' own recorders do, instead of adding another.
+ */
 @ApplicationScoped
 public class EventRecorder {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
-  private static final AtomicLong SEQUENCE = new AtomicLong();
   private final KubernetesClient client;
 
   public EventRecorder(KubernetesClient client) {
@@ -37,11 +43,7 @@ public class EventRecorder {
     Event event =
         new EventBuilder()
             .withNewMetadata()
-            .withName(
-                run.getMetadata().getName()
-                    + "."
-                    + Long.toHexString(System.currentTimeMillis())
-                    + Long.toHexString(SEQUENCE.incrementAndGet()))
+            .withName(name(run, type, reason, message))
             .withNamespace(run.getMetadata().getNamespace())
             .endMetadata()
             .withNewInvolvedObject()
@@ -62,10 +64,38 @@ public class EventRecorder {
             .withComponent("emergent-operator")
             .endSource()
             .build();
+    var events = client.v1().events().inNamespace(run.getMetadata().getNamespace());
     try {
-      client.v1().events().inNamespace(run.getMetadata().getNamespace()).resource(event).create();
+      events.resource(event).create();
     } catch (KubernetesClientException e) {
-      LOG.debugf("event %s not recorded: %s", reason, e.getMessage());
+      if (e.getCode() != 409) {
+        LOG.debugf("event %s not recorded: %s", reason, e.getMessage());
+        return;
+      }
+      try {
+        events
+            .withName(event.getMetadata().getName())
+            .edit(
+                seen -> {
+                  seen.setCount(seen.getCount() == null ? 2 : seen.getCount() + 1);
+                  seen.setLastTimestamp(now);
+                  return seen;
+                });
+      } catch (KubernetesClientException again) {
+        LOG.debugf("event %s not counted: %s", reason, again.getMessage());
+      }
+    }
+  }
+
+  /** One name per run, type, reason and message: the key a repeat is counted under. */
+  static String name(TrainingRun run, String type, String reason, String message) {
+    String key = String.join("\n", run.getMetadata().getUid(), type, reason, message);
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return run.getMetadata().getName() + "." + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }
