@@ -3,6 +3,7 @@ package dev.emergent.operator;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Operator settings (application.properties, or EMERGENT_OPERATOR_* environment variables). */
@@ -12,6 +13,12 @@ public interface OperatorConfig {
   /** Trainer image of runs whose spec.image is unset. */
   @WithDefault("ghcr.io/emergent-dev/trainer:0.1.0")
   String trainerImage();
+
+  /**
+   * Images a run may name in spec.image besides {@link #trainerImage}: exact references or prefixes
+   * ending in {@code *}. Unset: any image (the Helm chart always sets it).
+   */
+  Optional<List<String>> allowedImages();
 
   /** How often rank 0's /progress is read per running stage; at most one request in flight. */
   @WithDefault("30s")

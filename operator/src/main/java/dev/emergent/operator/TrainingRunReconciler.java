@@ -47,6 +47,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   private final RunOutcomes outcomes;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
+  private final ImagePolicy images;
 
   public TrainingRunReconciler(
       KubernetesClient client,
@@ -54,13 +55,15 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       AttemptLifecycle attempts,
       RunOutcomes outcomes,
       EventRecorder events,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      ImagePolicy images) {
     this.client = client;
     this.objects = objects;
     this.attempts = attempts;
     this.outcomes = outcomes;
     this.events = events;
     this.metrics = metrics;
+    this.images = images;
   }
 
   @Override
@@ -106,7 +109,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     RunContext ctx = new RunContext(run, StatusUpdate.copy(run.getStatus()), Instant.now());
     RunPlan plan;
     try {
-      plan = Planner.plan(run, StageStatuses.published(ctx.status()));
+      plan = images.admit(Planner.plan(run, StageStatuses.published(ctx.status())));
     } catch (InvalidSpecException e) {
       outcomes.invalidSpec(ctx, e);
       return StatusUpdate.patchIfChanged(run, before, ctx.status(), Optional.empty());
