@@ -1,0 +1,62 @@
+{{- define "emergent.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "emergent.selectorLabels" -}}
+app.kubernetes.io/name: emergent-operator
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "emergent.labels" -}}
+{{ include "emergent.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "emergent.serviceAccountName" -}}
+{{- default (include "emergent.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/*
+What the operator does in a namespace it watches; one list for the ClusterRole (all namespaces)
+and the Role of each watched namespace, so the two modes cannot drift apart.
+*/}}
+{{- define "emergent.namespacedRules" -}}
+# Watch TrainingRuns; delete one whose ttlSecondsAfterFinished has passed.
+- apiGroups: [emergent.dev]
+  resources: [trainingruns]
+  verbs: [get, list, watch, delete]
+# Write the status subresource only (server-side apply).
+- apiGroups: [emergent.dev]
+  resources: [trainingruns/status]
+  verbs: [get, patch, update]
+# One Indexed Job per stage attempt: created, watched, deleted when the next attempt starts.
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, list, watch, create, delete]
+# Read the gang's pods (phase, exit codes, termination summaries); never changed by the operator.
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch]
+# Per-attempt objects, created and deleted by name; never read back, so no get, list or watch:
+# the operator cannot read Secrets it did not write.
+- apiGroups: [""]
+  resources: [configmaps, secrets, services]
+  verbs: [create, delete]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [create, delete]
+# The run's checkpoint claim: created once, read for its binding phase (VolumeNotBound).
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
+  verbs: [get, create]
+# Events on TrainingRuns; a repeated one is counted up (get, then patch).
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create, get, patch]
+{{- end -}}
