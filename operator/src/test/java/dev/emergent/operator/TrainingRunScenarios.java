@@ -620,7 +620,8 @@ abstract class TrainingRunScenarios {
                 outcomes),
             outcomes,
             events,
-            metrics);
+            metrics,
+            new ImagePolicy(config));
     for (int i = 0; i < 3; i++) {
       var control = fresh.reconcile(get("survivor"), null);
       control
@@ -734,6 +735,41 @@ abstract class TrainingRunScenarios {
         .contains(
             "spec.stages[0].batchSize: must be divisible by the size of the mesh axis 'data' (2), got 33");
     assertThat(jobs("invalid")).isEmpty();
+  }
+
+  @Test
+  void theOperatorWritesOnlyStatusSoGitOpsSeesNoDrift() {
+    TrainingRun desired = TrainingRunFiles.parse(fourStages("gitops", NAMESPACE, ""));
+    TrainingRun created = client.resource(desired).create();
+
+    TrainingRun done = awaitPhase("gitops", RunPhase.Succeeded);
+
+    ObjectMapper json = new ObjectMapper();
+    JsonNode live = json.valueToTree(done.getSpec());
+    JsonNode applied = json.valueToTree(desired.getSpec());
+    assertThat(live)
+        .as("the live spec is what was applied: no defaults, no writes")
+        .isEqualTo(applied);
+    assertThat(done.getMetadata().getGeneration()).isEqualTo(created.getMetadata().getGeneration());
+    assertThat(done.getMetadata().getFinalizers()).isNullOrEmpty();
+    assertThat(done.getMetadata().getLabels()).isEqualTo(created.getMetadata().getLabels());
+    assertThat(done.getMetadata().getAnnotations())
+        .isEqualTo(created.getMetadata().getAnnotations());
+  }
+
+  @Test
+  void aRunNamingAnImageTheOperatorDoesNotAllowFailsNamingSpecImage() {
+    create("foreign", "  image: registry.example.net/someone/trainer:1\n");
+
+    TrainingRun failed = awaitPhase("foreign", RunPhase.Failed);
+
+    Condition ready = condition(failed, "Ready");
+    assertThat(ready.reason).isEqualTo("InvalidSpec");
+    assertThat(ready.message)
+        .contains(
+            "spec.image: registry.example.net/someone/trainer:1 is not an image this operator"
+                + " runs; allowed: registry.example.com/ml/*");
+    assertThat(jobs("foreign")).isEmpty();
   }
 
   private List<HasMetadata> owned(String run) {
