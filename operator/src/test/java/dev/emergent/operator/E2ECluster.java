@@ -5,11 +5,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Prepares the cluster in KUBECONFIG for an E2E suite: the committed CRD, applied with forced
@@ -21,6 +23,18 @@ final class E2ECluster {
   private static final Path CRD = Path.of("../crds/trainingruns.emergent.dev-v1.yml");
 
   private E2ECluster() {}
+
+  /**
+   * A client of the cluster in KUBECONFIG for a suite whose pods the simulated kubelet plays; the
+   * suite is skipped unless {@code -Demergent.e2e.simulatePods=true} says that the cluster has no
+   * kubelet of its own (real trainer pods would need a cluster that can pull the trainer image).
+   */
+  static KubernetesClient connectForSimulatedPods() {
+    Assumptions.assumeTrue(
+        Boolean.getBoolean("emergent.e2e.simulatePods"),
+        "pods are simulated; run with -Demergent.e2e.simulatePods=true");
+    return new KubernetesClientBuilder().build();
+  }
 
   static void prepare(KubernetesClient client, String namespace) throws IOException {
     CustomResourceDefinition crd;

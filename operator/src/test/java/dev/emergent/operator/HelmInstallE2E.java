@@ -2,7 +2,6 @@ package dev.emergent.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.marcnuri.helm.Helm;
 import dev.emergent.api.v1alpha1.RunPhase;
@@ -13,7 +12,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +45,7 @@ class HelmInstallE2E {
 
   @BeforeAll
   static void install() throws Exception {
-    assumeTrue(
-        Boolean.getBoolean("emergent.e2e.simulatePods"),
-        "pods are simulated; run with -Demergent.e2e.simulatePods=true");
-    client = new KubernetesClientBuilder().build();
+    client = E2ECluster.connectForSimulatedPods();
     kubeconfig = Path.of(System.getenv("KUBECONFIG"));
     E2ECluster.prepare(client, TEAM_NS);
     E2ECluster.prepare(client, OTHER_NS);

@@ -2,7 +2,6 @@ package dev.emergent.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.emergent.api.v1alpha1.RunPhase;
 import dev.emergent.api.v1alpha1.StageStatus;
@@ -11,7 +10,6 @@ import dev.emergent.operator.SimulatedKubelet.Ending;
 import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,10 +39,7 @@ class OperatorProcessE2E {
 
   @BeforeAll
   static void prepareCluster() throws Exception {
-    assumeTrue(
-        Boolean.getBoolean("emergent.e2e.simulatePods"),
-        "pods are simulated; run with -Demergent.e2e.simulatePods=true");
-    client = new KubernetesClientBuilder().build();
+    client = E2ECluster.connectForSimulatedPods();
     E2ECluster.prepare(client, NAMESPACE);
   }
 

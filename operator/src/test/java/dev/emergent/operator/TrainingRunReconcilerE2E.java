@@ -1,7 +1,5 @@
 package dev.emergent.operator;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,10 +43,7 @@ class TrainingRunReconcilerE2E extends TrainingRunScenarios {
 
   @BeforeAll
   static void prepareCluster() throws IOException {
-    assumeTrue(
-        Boolean.getBoolean("emergent.e2e.simulatePods"),
-        "real trainer pods need a published trainer image; run with -Demergent.e2e.simulatePods=true");
-    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+    try (KubernetesClient client = E2ECluster.connectForSimulatedPods()) {
       E2ECluster.prepare(client, NAMESPACE);
     }
   }

@@ -8,6 +8,7 @@ import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.data.ArithmeticPostTraining;
 import dev.emergent.trainer.data.ArithmeticTask;
 import dev.emergent.trainer.data.PostTrainingData;
+import dev.emergent.trainer.launch.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,16 +156,9 @@ final class ReportWriter {
    * native start-up banner would land in the middle of the run's output.
    */
   private static List<String> generate(Path checkpoint, List<String> prompts) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.emergent.cli.Main",
-                "generate",
-                checkpoint.toString()));
-    command.addAll(prompts);
+    List<String> arguments = new ArrayList<>(List.of("generate", checkpoint.toString()));
+    arguments.addAll(prompts);
+    List<String> command = JavaCommand.of(List.of(), "dev.emergent.cli.Main", arguments);
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<String> lines;

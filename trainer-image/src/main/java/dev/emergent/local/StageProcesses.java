@@ -2,6 +2,7 @@ package dev.emergent.local;
 
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.StagePlan;
+import dev.emergent.trainer.launch.JavaCommand;
 import dev.emergent.trainer.run.TrainerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -41,13 +42,13 @@ final class StageProcesses implements AutoCloseable {
     for (int rank = 0; rank < world; rank++) {
       ProcessBuilder builder =
           new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              // Marks the process for ps and tests: the class name follows a long classpath.
-              "-Demergent.trainer=" + plan.name() + "/" + rank,
-              "-XX:+UseSerialGC",
-              "-cp",
-              System.getProperty("java.class.path"),
-              TrainerMain.class.getName());
+              JavaCommand.of(
+                  List.of(
+                      // Marks the process for ps and tests: the class name follows a long
+                      // classpath.
+                      "-Demergent.trainer=" + plan.name() + "/" + rank, "-XX:+UseSerialGC"),
+                  TrainerMain.class.getName(),
+                  List.of()));
       Map<String, String> env = builder.environment();
       env.putAll(common);
       env.put(LaunchEnvironment.RANK, Integer.toString(rank));

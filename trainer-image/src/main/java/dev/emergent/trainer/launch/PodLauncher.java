@@ -108,14 +108,10 @@ public final class PodLauncher {
       Map<String, String> rankEnv = LocalRankEnvironment.of(env, local, devices, cores, summary);
       Map<String, String> merged = new HashMap<>(env);
       merged.putAll(rankEnv);
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(jvm);
+      List<String> options = new ArrayList<>(jvm);
       // Marks the process for ps and tests: the class name follows a long classpath.
-      command.add("-Demergent.localRank=" + local);
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(TrainerMain.class.getName());
+      options.add("-Demergent.localRank=" + local);
+      List<String> command = JavaCommand.of(options, TrainerMain.class.getName(), List.of());
       launches.add(
           new LocalRanks.Launch(LaunchEnvironment.rank(merged), command, rankEnv, summary));
     }

@@ -48,11 +48,7 @@ class PodLauncherIT {
   private void start(Path config, int podCount, int port) throws IOException {
     for (int pod = 0; pod < podCount; pod++) {
       ProcessBuilder builder =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp",
-              System.getProperty("java.class.path"),
-              PodLauncher.class.getName());
+          new ProcessBuilder(JavaCommand.of(List.of(), PodLauncher.class.getName(), List.of()));
       Map<String, String> env = builder.environment();
       env.put(LaunchEnvironment.STAGE_CONFIG, config.toString());
       env.put(LaunchEnvironment.JOB_COMPLETION_INDEX, Integer.toString(pod));

@@ -8,6 +8,7 @@ import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
+import dev.emergent.trainer.launch.JavaCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -35,11 +36,7 @@ class TrainerProcessesIT {
     List<Process> ranks = new ArrayList<>();
     for (int rank = 0; rank < 2; rank++) {
       ProcessBuilder builder =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp",
-              System.getProperty("java.class.path"),
-              TrainerMain.class.getName());
+          new ProcessBuilder(JavaCommand.of(List.of(), TrainerMain.class.getName(), List.of()));
       Map<String, String> env = builder.environment();
       env.put(LaunchEnvironment.STAGE_CONFIG, config.toString());
       env.put(LaunchEnvironment.RANK, Integer.toString(rank));
