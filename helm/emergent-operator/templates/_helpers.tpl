@@ -55,6 +55,11 @@ and the Role of each watched namespace, so the two modes cannot drift apart.
 - apiGroups: [""]
   resources: [persistentvolumeclaims]
   verbs: [get, create]
+# The namespace's ResourceQuotas: a stage's gang is created only when it fits (and a quota
+# change wakes the runs that wait for one).
+- apiGroups: [""]
+  resources: [resourcequotas]
+  verbs: [get, list, watch]
 # Events on TrainingRuns; a repeated one is counted up (get, then patch).
 - apiGroups: [""]
   resources: [events]

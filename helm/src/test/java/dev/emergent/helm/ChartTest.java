@@ -36,7 +36,7 @@ class ChartTest {
 
     assertThat(chart.ofKind("ClusterRole"))
         .extracting(r -> r.at("/metadata/name").asText())
-        .containsExactlyInAnyOrder("emergent-operator", "emergent-operator-crd-reader");
+        .containsExactlyInAnyOrder("emergent-operator", "emergent-operator-cluster-reader");
     assertThat(chart.ofKind("Role"))
         .extracting(r -> r.at("/metadata/name").asText())
         .containsExactly("emergent-operator-leader-election");
@@ -57,7 +57,7 @@ class ChartTest {
 
     assertThat(chart.ofKind("ClusterRole"))
         .extracting(r -> r.at("/metadata/name").asText())
-        .containsExactly("emergent-operator-crd-reader");
+        .containsExactly("emergent-operator-cluster-reader");
     for (String namespace : List.of("team-a", "team-b")) {
       JsonNode role =
           chart.ofKind("Role").stream()

@@ -3,6 +3,8 @@ package dev.emergent.operator;
 import dev.emergent.api.v1alpha1.RunPhase;
 import dev.emergent.api.v1alpha1.StagePhase;
 import dev.emergent.api.v1alpha1.StageStatus;
+import dev.emergent.operator.admission.QuotaAdmission;
+import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.observe.AttemptState;
 import dev.emergent.operator.observe.Waiting;
 import dev.emergent.operator.progress.ProgressPoller;
@@ -13,6 +15,7 @@ import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.TerminationSummary;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +38,7 @@ public class AttemptLifecycle {
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final RunOutcomes outcomes;
+  private final StageAdmission admission;
 
   public AttemptLifecycle(
       OperatorConfig config,
@@ -42,13 +46,15 @@ public class AttemptLifecycle {
       ProgressPoller progress,
       EventRecorder events,
       OperatorMetrics metrics,
-      RunOutcomes outcomes) {
+      RunOutcomes outcomes,
+      StageAdmission admission) {
     this.config = config;
     this.objects = objects;
     this.progress = progress;
     this.events = events;
     this.metrics = metrics;
     this.outcomes = outcomes;
+    this.admission = admission;
   }
 
   /** Creates the attempt's objects once the backoff has passed; earlier attempts' Jobs go first. */
@@ -61,8 +67,34 @@ public class AttemptLifecycle {
       ctx.conditions("Restarting", "stage " + stage.name + " restarts at " + stage.nextAttemptTime);
       return Optional.of(Duration.between(now, Instant.parse(stage.nextAttemptTime)));
     }
-    objects.create(attempt, plan);
+    Optional<Duration> held = admission.holdBack(ctx, stage, attempt);
+    if (held.isPresent()) {
+      return held;
+    }
+    try {
+      objects.ensureClaim(ctx.run(), plan);
+      objects.create(attempt, plan);
+    } catch (KubernetesClientException e) {
+      if (!QuotaAdmission.refusedByQuota(e)) {
+        throw e;
+      }
+      return Optional.of(
+          admission.waitForQuota(
+              ctx,
+              stage,
+              new QuotaAdmission.Hold(
+                  QuotaHolds.QUOTA_EXCEEDED,
+                  "stage "
+                      + stage.name
+                      + ": the API server refused it: "
+                      + e.getStatus().getMessage())));
+    }
     boolean queued = plan.settings().queueName() != null;
+    if (queued) {
+      admission.queued(ctx, stage, "waiting for Kueue to admit its Job");
+    } else {
+      admission.admitted(ctx, stage, "created within quota");
+    }
     stage.attempt = attempt.attempt();
     stage.restarts = Objects.requireNonNullElse(stage.restarts, 0);
     stage.phase = queued ? StagePhase.Queued : StagePhase.Running;
@@ -82,7 +114,8 @@ public class AttemptLifecycle {
             + attempt.attempt()
             + ": "
             + attempt.stage().pods()
-            + " pods, mesh "
+            + (attempt.stage().pods() == 1 ? " pod" : " pods")
+            + ", mesh "
             + attempt.stage().mesh());
     ctx.conditions(queued ? "Queued" : "Running", StageStatuses.runningMessage(ctx.run(), stage));
     return Optional.of(config.progressInterval());
@@ -97,6 +130,11 @@ public class AttemptLifecycle {
     boolean queued = state.phase() == AttemptState.Phase.QUEUED;
     stage.phase = queued ? StagePhase.Queued : StagePhase.Running;
     ctx.status().phase = queued ? RunPhase.Queued : RunPhase.Running;
+    if (queued) {
+      admission.queued(ctx, stage, state.message());
+    } else if (StageAdmission.waiting(stage)) {
+      admission.admitted(ctx, stage, "admitted by Kueue");
+    }
     if (state.progressUrl() != null) {
       progress.poll(attempt.name(), state.progressUrl());
     }

@@ -55,6 +55,13 @@ public interface OperatorConfig {
   @WithDefault("10m")
   Duration podStartLimit();
 
+  /**
+   * How often a stage that waits for quota looks again if no informer event (a ResourceQuota or a
+   * Job of its namespace changed) woke it earlier.
+   */
+  @WithDefault("5m")
+  Duration admissionRecheck();
+
   /** Longest wait between restarts. */
   @WithDefault("5m")
   Duration maxRestartBackoff();

@@ -5,6 +5,7 @@ import dev.emergent.api.v1alpha1.StagePhase;
 import dev.emergent.api.v1alpha1.StageStatus;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunStatus;
+import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.observe.AttemptObserver;
 import dev.emergent.operator.observe.AttemptState;
 import dev.emergent.operator.resources.Labels;
@@ -17,6 +18,7 @@ import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StagePlan;
 import dev.emergent.plan.TerminationSummary;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -25,14 +27,18 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reconciles a TrainingRun: observe → validate and plan → act on the current stage → status.
@@ -70,11 +76,25 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   public List<EventSource<?, TrainingRun>> prepareEventSources(
       EventSourceContext<TrainingRun> context) {
     metrics.countRunsIn(() -> context.getPrimaryCache().list());
+    var owners = Mappers.<Job>fromOwnerReferences(TrainingRun.class);
+    // A Job that starts or ends changes what is free, and who is first in line, in its namespace.
     var jobs =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, TrainingRun.class)
                 .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(TrainingRun.class))
+                .withSecondaryToPrimaryMapper(
+                    job -> {
+                      Set<ResourceID> runs = new HashSet<>(owners.toPrimaryResourceIDs(job));
+                      runs.addAll(waitingForQuota(context, job.getMetadata().getNamespace()));
+                      return runs;
+                    })
+                .build(),
+            context);
+    var quotas =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ResourceQuota.class, TrainingRun.class)
+                .withSecondaryToPrimaryMapper(
+                    quota -> waitingForQuota(context, quota.getMetadata().getNamespace()))
                 .build(),
             context);
     var pods =
@@ -85,7 +105,18 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                     Mappers.fromLabel(Labels.RUN, null, TrainingRun.class))
                 .build(),
             context);
-    return List.of(jobs, pods);
+    return List.of(jobs, pods, quotas);
+  }
+
+  /** The runs of a namespace whose current stage waits for its quota. */
+  private static Set<ResourceID> waitingForQuota(
+      EventSourceContext<TrainingRun> context, String namespace) {
+    return context
+        .getPrimaryCache()
+        .list(namespace)
+        .filter(QuotaHolds::waiting)
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
   }
 
   @Override
@@ -122,7 +153,6 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       outcomes.succeeded(ctx);
       requeue = outcomes.expireAfterTtl(ctx);
     } else {
-      objects.ensureClaim(run, plan);
       requeue = advanceCurrentStage(ctx, plan);
     }
     ctx.status().observedGeneration = ctx.generation();

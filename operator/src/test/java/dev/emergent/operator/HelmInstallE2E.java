@@ -103,7 +103,9 @@ class HelmInstallE2E {
         call(namespace, "get", "", "persistentvolumeclaims"),
         call(namespace, "create", "", "persistentvolumeclaims"),
         call(namespace, "create", "", "events"),
-        call(namespace, "patch", "", "events"));
+        call(namespace, "patch", "", "events"),
+        call(namespace, "list", "", "resourcequotas"),
+        call(namespace, "watch", "", "resourcequotas"));
   }
 
   /** What the operator does outside the namespaces it watches: its Lease, its CRD. */
@@ -127,6 +129,7 @@ class HelmInstallE2E {
         call(namespace, "update", "emergent.dev", "trainingruns"),
         call(namespace, "create", "", "pods"),
         call(namespace, "delete", "", "pods"),
+        call(namespace, "update", "", "resourcequotas"),
         call(namespace, "create", "rbac.authorization.k8s.io", "rolebindings"),
         call(OPERATOR_NS, "delete", "coordination.k8s.io", "leases"),
         call("", "delete", "", "nodes"),

@@ -361,6 +361,9 @@ abstract class TrainingRunScenarios {
               assertThat(run.getStatus()).isNotNull();
               assertThat(run.getStatus().phase).isEqualTo(RunPhase.Queued);
               assertThat(condition(run, "Progressing").message).contains("the Job is suspended");
+              assertThat(condition(run, "Admitted").status).isEqualTo("False");
+              assertThat(condition(run, "Admitted").reason).isEqualTo("Queued");
+              assertThat(stage(run, "pretrain").waitingSince).isNotNull();
             });
     kubelet.script("preempted", "pretrain", 1, Ending.SUCCEED);
     suspendJob("preempted-pretrain-1", false);
@@ -368,6 +371,8 @@ abstract class TrainingRunScenarios {
     TrainingRun run = awaitPhase("preempted", RunPhase.Succeeded);
     assertThat(stage(run, "pretrain").restarts).isZero();
     assertThat(stage(run, "pretrain").attempt).isEqualTo(1);
+    assertThat(stage(run, "pretrain").admittedTime).isNotNull();
+    assertThat(stage(run, "pretrain").waitingSince).isNull();
   }
 
   @Test
@@ -617,7 +622,9 @@ abstract class TrainingRunScenarios {
                     new dev.emergent.operator.progress.HttpProgressClient(), config),
                 events,
                 metrics,
-                outcomes),
+                outcomes,
+                new StageAdmission(
+                    new dev.emergent.operator.admission.QuotaAdmission(client), events, config)),
             outcomes,
             events,
             metrics,
@@ -735,6 +742,221 @@ abstract class TrainingRunScenarios {
         .contains(
             "spec.stages[0].batchSize: must be divisible by the size of the mesh axis 'data' (2), got 33");
     assertThat(jobs("invalid")).isEmpty();
+  }
+
+  /** A namespace of its own, so that its quota holds back no other scenario's runs. */
+  private static final String QUOTA_NS = NAMESPACE + "-quota";
+
+  private void prepareQuotaNamespace() {
+    for (HasMetadata object :
+        List.<HasMetadata>of(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(QUOTA_NS)
+                .endMetadata()
+                .build(),
+            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("default")
+                .withNamespace(QUOTA_NS)
+                .endMetadata()
+                .build())) {
+      try {
+        client.resource(object).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * A ResourceQuota on pods, with the usage a quota controller would report (neither the mock nor a
+   * bare API server runs one); a status write wakes the runs that wait for it.
+   */
+  private void podQuota(String name, int hard, int used) {
+    var quota =
+        new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(QUOTA_NS)
+            .endMetadata()
+            .withNewSpec()
+            .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity(Integer.toString(hard)))
+            .endSpec()
+            .build();
+    client.resource(quota).createOr(existing -> existing.update());
+    client
+        .resourceQuotas()
+        .inNamespace(QUOTA_NS)
+        .withName(name)
+        .editStatus(
+            q -> {
+              q.setStatus(
+                  new io.fabric8.kubernetes.api.model.ResourceQuotaStatusBuilder()
+                      .addToHard(
+                          "pods",
+                          new io.fabric8.kubernetes.api.model.Quantity(Integer.toString(hard)))
+                      .addToUsed(
+                          "pods",
+                          new io.fabric8.kubernetes.api.model.Quantity(Integer.toString(used)))
+                      .build());
+              return q;
+            });
+  }
+
+  private TrainingRun inQuotaNamespace(String name) {
+    return client.resources(TrainingRun.class).inNamespace(QUOTA_NS).withName(name).get();
+  }
+
+  private Condition admitted(String name) {
+    TrainingRun run = inQuotaNamespace(name);
+    assertThat(run.getStatus()).as(name + " has a status").isNotNull();
+    return condition(run, "Admitted");
+  }
+
+  @Test
+  void aStageThatExceedsTheQuotaWaitsWithTheNumbersAndStartsWhenThereIsRoom() {
+    prepareQuotaNamespace();
+    podQuota("team-pods", 4, 3);
+    SimulatedKubelet quotaKubelet = new SimulatedKubelet(client, QUOTA_NS);
+    try {
+      client.resource(TrainingRunFiles.parse(fourStages("wide", QUOTA_NS, ""))).create();
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                Condition admitted = admitted("wide");
+                assertThat(inQuotaNamespace("wide").getStatus().phase).isEqualTo(RunPhase.Pending);
+                assertThat(admitted.status).isEqualTo("False");
+                assertThat(admitted.reason).isEqualTo("QuotaExceeded");
+                assertThat(admitted.message)
+                    .isEqualTo("stage pretrain needs pods 2, quota team-pods has 1 free of 4");
+              });
+      assertThat(jobs(client, QUOTA_NS, "wide")).isEmpty();
+      assertThat(stage(inQuotaNamespace("wide"), "pretrain").waitingSince).isNotNull();
+
+      podQuota("team-pods", 4, 2);
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(admitted("wide").status).isEqualTo("True");
+                assertThat(stage(inQuotaNamespace("wide"), "pretrain").admittedTime).isNotNull();
+                assertThat(stage(inQuotaNamespace("wide"), "pretrain").waitedSeconds).isNotNull();
+              });
+      assertThat(
+              client.v1().events().inNamespace(QUOTA_NS).list().getItems().stream()
+                  .map(e -> e.getReason()))
+          .contains("QuotaExceeded");
+    } finally {
+      client.resources(TrainingRun.class).inNamespace(QUOTA_NS).delete();
+      client.resourceQuotas().inNamespace(QUOTA_NS).withName("team-pods").delete();
+      quotaKubelet.close();
+    }
+  }
+
+  @Test
+  void waitingRunsStartByPriorityThenAgeAndALaterSmallerRunDoesNotJumpTheLine() {
+    prepareQuotaNamespace();
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder()
+                .withNewMetadata()
+                .withName(QUOTA_NS + "-high")
+                .endMetadata()
+                .withValue(1000)
+                .build())
+        .createOr(existing -> existing.update());
+    // Room for all three gangs once freed: a bare API server's quota admission counts the pods
+    // the simulated kubelet creates, and no controller gives them back.
+    podQuota("team-pods", 10, 10);
+    SimulatedKubelet quotaKubelet = new SimulatedKubelet(client, QUOTA_NS);
+    try {
+      client.resource(TrainingRunFiles.parse(fourStages("early", QUOTA_NS, ""))).create();
+      await().atMost(TIMEOUT).until(() -> inQuotaNamespace("early").getStatus() != null);
+      TrainingRun small = TrainingRunFiles.parse(fourStages("small", QUOTA_NS, ""));
+      small.getSpec().mesh.axes.get(0).size = 1;
+      client.resource(small).create();
+      TrainingRun urgent = TrainingRunFiles.parse(fourStages("urgent", QUOTA_NS, ""));
+      urgent.getSpec().scheduling = new dev.emergent.api.v1alpha1.SchedulingSpec();
+      urgent.getSpec().scheduling.priorityClassName = QUOTA_NS + "-high";
+      client.resource(urgent).create();
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(admitted("early").reason).isIn("QuotaExceeded", "WaitingForQuota");
+                assertThat(admitted("urgent").reason).isEqualTo("QuotaExceeded");
+                assertThat(admitted("small").reason).isEqualTo("WaitingForQuota");
+                assertThat(admitted("small").message).contains("waits behind run urgent");
+              });
+
+      podQuota("team-pods", 10, 0);
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(List.of("early", "small", "urgent"))
+                      .allSatisfy(r -> assertThat(admitted(r).status).as(r).isEqualTo("True")));
+      java.util.function.Function<String, java.time.Instant> admittedAt =
+          r -> java.time.Instant.parse(stage(inQuotaNamespace(r), "pretrain").admittedTime);
+      assertThat(admittedAt.apply("urgent")).isBeforeOrEqualTo(admittedAt.apply("early"));
+      assertThat(admittedAt.apply("early")).isBeforeOrEqualTo(admittedAt.apply("small"));
+    } finally {
+      client.resources(TrainingRun.class).inNamespace(QUOTA_NS).delete();
+      client.resourceQuotas().inNamespace(QUOTA_NS).withName("team-pods").delete();
+      quotaKubelet.close();
+    }
+  }
+
+  /**
+   * Every YAML block of docs/platform.md, applied as written (its namespace made the quota test's):
+   * the guide's quota holds back examples/gpu-8x8.yaml, which needs 64 GPUs at once.
+   */
+  @Test
+  void thePlatformGuidesQuotaHoldsBackTheEightByEightRunAndSaysWhy() throws Exception {
+    prepareQuotaNamespace();
+    String guide = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/platform.md"));
+    List<String> blocks = new java.util.ArrayList<>();
+    java.util.regex.Matcher yaml =
+        java.util.regex.Pattern.compile("```yaml\\n(.*?)```", java.util.regex.Pattern.DOTALL)
+            .matcher(guide);
+    while (yaml.find()) {
+      blocks.add(yaml.group(1).replace("namespace: team-a", "namespace: " + QUOTA_NS));
+    }
+    assertThat(blocks).isNotEmpty();
+    List<HasMetadata> applied = new java.util.ArrayList<>();
+    for (String block : blocks) {
+      applied.addAll(client.load(new java.io.ByteArrayInputStream(block.getBytes())).items());
+    }
+    applied.forEach(o -> client.resource(o).createOr(existing -> existing.update()));
+    TrainingRun big = TrainingRunFiles.read(java.nio.file.Path.of("../examples/gpu-8x8.yaml"));
+    big.getMetadata().setNamespace(QUOTA_NS);
+    try {
+      client.resource(big).create();
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                Condition admitted = admitted("gpt-1b");
+                assertThat(admitted.reason).isEqualTo("QuotaTooSmall");
+                assertThat(admitted.message)
+                    .startsWith("stage pretrain needs ")
+                    .contains("requests.nvidia.com/gpu 64, quota gpu-quota has 16 free of 16")
+                    .endsWith("(more than the quota allows in all: it never fits)");
+              });
+      assertThat(jobs(client, QUOTA_NS, "gpt-1b")).isEmpty();
+    } finally {
+      client.resources(TrainingRun.class).inNamespace(QUOTA_NS).withName("gpt-1b").delete();
+      applied.forEach(o -> client.resource(o).delete());
+    }
   }
 
   @Test

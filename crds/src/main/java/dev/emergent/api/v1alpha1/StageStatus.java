@@ -51,6 +51,19 @@ public class StageStatus {
   @JsonPropertyDescription("Earliest time of the next attempt after a failure (RFC 3339).")
   public String nextAttemptTime;
 
+  @JsonPropertyDescription(
+      "Since when the stage waits for admission (a ResourceQuota, or the runs before it in the"
+          + " namespace's quota order), RFC 3339; cleared when it is admitted.")
+  public String waitingSince;
+
+  @JsonPropertyDescription(
+      "When the current attempt was admitted: created within quota, or admitted by Kueue (RFC"
+          + " 3339).")
+  public String admittedTime;
+
+  @JsonPropertyDescription("Seconds the current attempt waited for admission before it started.")
+  public Long waitedSeconds;
+
   @JsonPropertyDescription("When the first attempt started (RFC 3339).")
   public String startTime;
 

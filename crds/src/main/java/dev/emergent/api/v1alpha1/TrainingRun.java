@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Stage", jsonPath = ".status.currentStage")
 @AdditionalPrinterColumn(
+    name = "Admitted",
+    jsonPath = ".status.conditions[?(@.type==\"Admitted\")].reason")
+@AdditionalPrinterColumn(
     name = "Step",
     jsonPath = ".status.step",
     type = AdditionalPrinterColumn.Type.INTEGER)

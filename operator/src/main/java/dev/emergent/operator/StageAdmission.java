@@ -1,0 +1,112 @@
+package dev.emergent.operator;
+
+import dev.emergent.api.v1alpha1.Condition;
+import dev.emergent.api.v1alpha1.RunPhase;
+import dev.emergent.api.v1alpha1.StagePhase;
+import dev.emergent.api.v1alpha1.StageStatus;
+import dev.emergent.operator.admission.QuotaAdmission;
+import dev.emergent.operator.admission.QuotaHolds;
+import dev.emergent.operator.resources.StageAttempt;
+import dev.emergent.operator.status.Conditions;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The Admitted condition and each stage's admission times: a stage waits (Pending) while its gang
+ * does not fit the namespace's quota or runs before it are first in line, waits (Queued) while
+ * Kueue has not admitted its Job, and is admitted when its objects are created within quota or
+ * Kueue lets its Job start. Events mark each change: QuotaExceeded, WaitingForQuota, Queued,
+ * Admitted.
+ */
+@ApplicationScoped
+public class StageAdmission {
+  static final String QUEUED = "Queued";
+  private final QuotaAdmission quota;
+  private final EventRecorder events;
+  private final OperatorConfig config;
+
+  public StageAdmission(QuotaAdmission quota, EventRecorder events, OperatorConfig config) {
+    this.quota = quota;
+    this.events = events;
+    this.config = config;
+  }
+
+  /** Empty when the attempt may be created now; else it waits, and when to look again. */
+  Optional<Duration> holdBack(RunContext ctx, StageStatus stage, StageAttempt attempt) {
+    return quota.hold(attempt).map(hold -> waitForQuota(ctx, stage, hold));
+  }
+
+  /**
+   * The stage waits for quota: the reconcile after a quota or a Job in the namespace changes looks
+   * again; {@code admission-recheck} is a safety net behind those informers.
+   */
+  Duration waitForQuota(RunContext ctx, StageStatus stage, QuotaAdmission.Hold hold) {
+    stage.phase = StagePhase.Pending;
+    ctx.status().phase = RunPhase.Pending;
+    notAdmitted(ctx, stage, hold.reason(), hold.message());
+    ctx.conditions(hold.reason(), hold.message());
+    // Behind another run, the line moves when that run's status does, which no informer of this
+    // run sees: look again as often as progress is read.
+    return QuotaHolds.WAITING_FOR_QUOTA.equals(hold.reason())
+        ? config.progressInterval()
+        : config.admissionRecheck();
+  }
+
+  /** Kueue holds the attempt's Job suspended (not admitted yet, or preempted). */
+  void queued(RunContext ctx, StageStatus stage, String message) {
+    notAdmitted(ctx, stage, QUEUED, "stage " + stage.name + ": " + message);
+  }
+
+  /** The attempt's objects were created within quota, or Kueue let its Job start. */
+  void admitted(RunContext ctx, StageStatus stage, String how) {
+    Instant now = ctx.now();
+    boolean waitedAtAll = stage.waitingSince != null;
+    long waited =
+        stage.waitingSince == null
+            ? 0
+            : Duration.between(Instant.parse(stage.waitingSince), now).toSeconds();
+    stage.admittedTime = now.toString();
+    stage.waitedSeconds = waited;
+    stage.waitingSince = null;
+    String message =
+        "stage " + stage.name + " " + how + (waited > 0 ? " after waiting " + waited + " s" : "");
+    if (set(ctx, true, QuotaHolds.ADMITTED, message) && waitedAtAll) {
+      events.normal(ctx.run(), QuotaHolds.ADMITTED, message);
+    }
+  }
+
+  /** Whether the attempt is still waiting to be admitted (Kueue has not let its Job start). */
+  static boolean waiting(StageStatus stage) {
+    return stage.waitingSince != null;
+  }
+
+  private void notAdmitted(RunContext ctx, StageStatus stage, String reason, String message) {
+    if (stage.waitingSince == null) {
+      stage.waitingSince = ctx.now().toString();
+    }
+    stage.admittedTime = null;
+    if (set(ctx, false, reason, message)) {
+      events.warning(ctx.run(), reason, message);
+    }
+  }
+
+  /** Sets Admitted; true when its status or reason changed, the moment an Event is due. */
+  private static boolean set(RunContext ctx, boolean admitted, String reason, String message) {
+    Condition before = Conditions.get(ctx.status().conditions, QuotaHolds.ADMITTED);
+    boolean changed =
+        before == null
+            || !before.status.equals(admitted ? "True" : "False")
+            || !reason.equals(before.reason);
+    Conditions.set(
+        ctx.status().conditions,
+        QuotaHolds.ADMITTED,
+        admitted,
+        reason,
+        message,
+        ctx.generation(),
+        ctx.now());
+    return changed;
+  }
+}
