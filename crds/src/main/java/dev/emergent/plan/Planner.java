@@ -145,6 +145,7 @@ public final class Planner {
         storage.storageClassName,
         scheduling.queueName,
         scheduling.priorityClassName,
+        scheduling.workloadPriorityClassName,
         Objects.requireNonNullElse(failure.maxRestarts, Defaults.MAX_RESTARTS),
         Objects.requireNonNullElse(failure.stallTimeoutSeconds, Defaults.STALL_TIMEOUT_SECONDS),
         spec.ttlSecondsAfterFinished,

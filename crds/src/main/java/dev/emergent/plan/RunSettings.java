@@ -12,6 +12,7 @@ public record RunSettings(
     String storageClassName,
     String queueName,
     String priorityClassName,
+    String workloadPriorityClassName,
     int maxRestarts,
     int stallTimeoutSeconds,
     Long ttlSecondsAfterFinished,

@@ -87,6 +87,12 @@ public final class SpecValidator {
     if (spec.checkpoint != null) {
       checkStorage(spec.checkpoint.storage);
     }
+    if (spec.scheduling != null
+        && spec.scheduling.workloadPriorityClassName != null
+        && spec.scheduling.queueName == null) {
+      checks.fail(
+          "spec.scheduling.workloadPriorityClassName", "applies only with queueName (Kueue)");
+    }
     if (spec.stages != null) {
       checkStages(spec, mesh);
     }

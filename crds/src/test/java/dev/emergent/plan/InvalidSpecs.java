@@ -397,6 +397,15 @@ final class InvalidSpecs {
             "operandDigits applies only to builtin data"));
     cases.add(
         cel(
+            "a workload priority without a Kueue queue",
+            r -> {
+              r.getSpec().scheduling = new dev.emergent.api.v1alpha1.SchedulingSpec();
+              r.getSpec().scheduling.workloadPriorityClassName = "training-high";
+            },
+            "spec.scheduling.workloadPriorityClassName: applies only with queueName (Kueue)",
+            "workloadPriorityClassName applies only with queueName (Kueue)"));
+    cases.add(
+        cel(
             "existing claim and a new volume",
             r -> {
               r.getSpec().checkpoint = new dev.emergent.api.v1alpha1.CheckpointSpec();

@@ -210,7 +210,7 @@ class PlannerTest {
 
     assertThat(settings)
         .isEqualTo(
-            new RunSettings(null, null, "10Gi", null, null, null, 3, 900, null, false, 1234));
+            new RunSettings(null, null, "10Gi", null, null, null, null, 3, 900, null, false, 1234));
   }
 
   @Test

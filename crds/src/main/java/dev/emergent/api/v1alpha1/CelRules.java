@@ -80,6 +80,12 @@ public final class CelRules {
             ".operandDigits"));
     rules.add(
         new Rule(
+            "spec.scheduling",
+            "!has(self.workloadPriorityClassName) || has(self.queueName)",
+            "workloadPriorityClassName applies only with queueName (Kueue)",
+            ".workloadPriorityClassName"));
+    rules.add(
+        new Rule(
             "spec.checkpoint.storage",
             "!(has(self.claimName) && (has(self.size) || has(self.storageClassName)))",
             "set claimName (an existing claim) or size/storageClassName (a new volume), not both",

@@ -19,6 +19,16 @@ public class SchedulingSpec {
 
   @Size(min = 1, max = 253)
   @Pattern(Limits.DNS_SUBDOMAIN)
-  @JsonPropertyDescription("PriorityClass of the trainer pods. Default: none.")
+  @JsonPropertyDescription(
+      "PriorityClass of the trainer pods; without Kueue it also orders the runs that wait for"
+          + " the namespace's quota. Default: none.")
   public String priorityClassName;
+
+  @Size(min = 1, max = 253)
+  @Pattern(Limits.DNS_SUBDOMAIN)
+  @JsonPropertyDescription(
+      "Kueue WorkloadPriorityClass of each stage's Workload (the kueue.x-k8s.io/priority-class"
+          + " label of its Job), which orders admission and preemption in Kueue without changing"
+          + " the pods' priority. Only with queueName. Default: none.")
+  public String workloadPriorityClassName;
 }

@@ -12,6 +12,7 @@ public final class Labels {
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String OPERATOR = "emergent-operator";
   public static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
+  public static final String KUEUE_PRIORITY_CLASS = "kueue.x-k8s.io/priority-class";
 
   private Labels() {}
 

@@ -36,6 +36,9 @@ public final class StageJob {
     Map<String, String> jobLabels = new java.util.LinkedHashMap<>(labels);
     if (queued) {
       jobLabels.put(Labels.KUEUE_QUEUE, settings.queueName());
+      if (settings.workloadPriorityClassName() != null) {
+        jobLabels.put(Labels.KUEUE_PRIORITY_CLASS, settings.workloadPriorityClassName());
+      }
     }
     int pods = attempt.stage().pods();
     return new JobBuilder()

@@ -138,7 +138,9 @@ class StageJobTest {
     Job job = StageJob.desired(attempt("kueue-queue.yaml", 1), "trainer:1", "claim", 8080);
 
     assertThat(job.getSpec().getSuspend()).isTrue();
-    assertThat(job.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team-a");
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("kueue.x-k8s.io/queue-name", "team-a")
+        .containsEntry("kueue.x-k8s.io/priority-class", "training-high");
   }
 
   @Test
