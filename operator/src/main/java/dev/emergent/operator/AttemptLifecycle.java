@@ -91,7 +91,7 @@ public class AttemptLifecycle {
     }
     boolean queued = plan.settings().queueName() != null;
     if (queued) {
-      admission.queued(ctx, stage, "waiting for Kueue to admit its Job");
+      admission.queued(ctx, stage, attempt, "waiting for Kueue to admit its Job");
     } else {
       admission.admitted(ctx, stage, "created within quota");
     }
@@ -131,9 +131,9 @@ public class AttemptLifecycle {
     stage.phase = queued ? StagePhase.Queued : StagePhase.Running;
     ctx.status().phase = queued ? RunPhase.Queued : RunPhase.Running;
     if (queued) {
-      admission.queued(ctx, stage, state.message());
+      admission.queued(ctx, stage, attempt, state.message());
     } else if (StageAdmission.waiting(stage)) {
-      admission.admitted(ctx, stage, "admitted by Kueue");
+      admission.admittedByKueue(ctx, stage, attempt);
     }
     if (state.progressUrl() != null) {
       progress.poll(attempt.name(), state.progressUrl());

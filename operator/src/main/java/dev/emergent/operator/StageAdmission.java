@@ -4,6 +4,7 @@ import dev.emergent.api.v1alpha1.Condition;
 import dev.emergent.api.v1alpha1.RunPhase;
 import dev.emergent.api.v1alpha1.StagePhase;
 import dev.emergent.api.v1alpha1.StageStatus;
+import dev.emergent.operator.admission.KueueWorkloads;
 import dev.emergent.operator.admission.QuotaAdmission;
 import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.resources.StageAttempt;
@@ -16,25 +17,42 @@ import java.util.Optional;
 /**
  * The Admitted condition and each stage's admission times: a stage waits (Pending) while its gang
  * does not fit the namespace's quota or runs before it are first in line, waits (Queued) while
- * Kueue has not admitted its Job, and is admitted when its objects are created within quota or
- * Kueue lets its Job start. Events mark each change: QuotaExceeded, WaitingForQuota, Queued,
- * Admitted.
+ * Kueue has not admitted its Job (or preempted it), and is admitted when its objects are created
+ * within quota or Kueue lets its Job start. Events mark each change: QuotaExceeded, QuotaTooSmall,
+ * WaitingForQuota, KueueNotInstalled, Queued, Preempted, Evicted, Admitted.
  */
 @ApplicationScoped
 public class StageAdmission {
   static final String QUEUED = "Queued";
   private final QuotaAdmission quota;
+  private final KueueWorkloads kueue;
+  private final AttemptObjects objects;
   private final EventRecorder events;
   private final OperatorConfig config;
 
-  public StageAdmission(QuotaAdmission quota, EventRecorder events, OperatorConfig config) {
+  public StageAdmission(
+      QuotaAdmission quota,
+      KueueWorkloads kueue,
+      AttemptObjects objects,
+      EventRecorder events,
+      OperatorConfig config) {
     this.quota = quota;
+    this.kueue = kueue;
+    this.objects = objects;
     this.events = events;
     this.config = config;
   }
 
-  /** Empty when the attempt may be created now; else it waits, and when to look again. */
+  /**
+   * Empty when the attempt may be created now; else it waits, and when to look again. A queued run
+   * on a cluster without Kueue would wait forever for an admission nobody gives: it says so.
+   */
   Optional<Duration> holdBack(RunContext ctx, StageStatus stage, StageAttempt attempt) {
+    if (attempt.plan().settings().queueName() != null && !kueue.installed(attempt.namespace())) {
+      KueueWorkloads.View missing = KueueWorkloads.NOT_INSTALLED;
+      return Optional.of(
+          waitForQuota(ctx, stage, new QuotaAdmission.Hold(missing.reason(), missing.message())));
+    }
     return quota.hold(attempt).map(hold -> waitForQuota(ctx, stage, hold));
   }
 
@@ -54,9 +72,33 @@ public class StageAdmission {
         : config.admissionRecheck();
   }
 
-  /** Kueue holds the attempt's Job suspended (not admitted yet, or preempted). */
-  void queued(RunContext ctx, StageStatus stage, String message) {
-    notAdmitted(ctx, stage, QUEUED, "stage " + stage.name + ": " + message);
+  /**
+   * The attempt's Job is suspended: Kueue has not admitted it yet, or preempted it. The run says
+   * what Kueue's Workload says (its message, Preempted or Evicted), else {@code suspended}.
+   */
+  void queued(RunContext ctx, StageStatus stage, StageAttempt attempt, String suspended) {
+    KueueWorkloads.View view =
+        attempt.plan().settings().queueName() == null
+            ? null
+            : kueue.of(objects.job(attempt)).orElse(null);
+    notAdmitted(
+        ctx,
+        stage,
+        view == null ? QUEUED : view.reason(),
+        "stage " + stage.name + ": " + (view == null ? suspended : view.message()));
+  }
+
+  /** Kueue let the attempt's Job start: Admitted, with the ClusterQueue and flavor it names. */
+  void admittedByKueue(RunContext ctx, StageStatus stage, StageAttempt attempt) {
+    String how =
+        attempt.plan().settings().queueName() == null
+            ? "resumed"
+            : kueue
+                .of(objects.job(attempt))
+                .filter(KueueWorkloads.View::admitted)
+                .map(KueueWorkloads.View::message)
+                .orElse("admitted by Kueue");
+    admitted(ctx, stage, how);
   }
 
   /** The attempt's objects were created within quota, or Kueue let its Job start. */

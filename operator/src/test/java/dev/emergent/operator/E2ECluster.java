@@ -52,6 +52,16 @@ final class E2ECluster {
                             k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
             60,
             TimeUnit.SECONDS);
+    // Kueue's Workload kind, so that the suite can play Kueue's controller (Kueue itself is not
+    // needed: the operator only reads Workloads).
+    try (InputStream file = E2ECluster.class.getResourceAsStream("/kueue-workload-crd.yaml")) {
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(file, CustomResourceDefinition.class))
+          .fieldManager(FIELD_MANAGER)
+          .forceConflicts()
+          .serverSideApply();
+    }
     client
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())

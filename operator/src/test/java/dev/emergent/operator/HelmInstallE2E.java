@@ -105,7 +105,8 @@ class HelmInstallE2E {
         call(namespace, "create", "", "events"),
         call(namespace, "patch", "", "events"),
         call(namespace, "list", "", "resourcequotas"),
-        call(namespace, "watch", "", "resourcequotas"));
+        call(namespace, "watch", "", "resourcequotas"),
+        call(namespace, "list", "kueue.x-k8s.io", "workloads"));
   }
 
   /** What the operator does outside the namespaces it watches: its Lease, its CRD. */

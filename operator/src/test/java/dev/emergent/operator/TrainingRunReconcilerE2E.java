@@ -25,14 +25,23 @@ import org.junit.jupiter.api.BeforeAll;
 @TestProfile(TrainingRunReconcilerE2E.RealCluster.class)
 @QuarkusTestResource(FakeProgressServer.class)
 class TrainingRunReconcilerE2E extends TrainingRunScenarios {
-  /** Server-side apply as in production; the CRD comes from crds/, applied below. */
+  /**
+   * Server-side apply as in production; the CRD comes from crds/, applied below. The operator
+   * watches only the suite's namespaces: it lives on while later suites of the same JVM run on the
+   * same cluster, and must not reconcile their runs.
+   */
   public static class RealCluster implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
-          "quarkus.operator-sdk.enable-ssa", "true",
-          "quarkus.operator-sdk.crd.apply", "false",
-          "quarkus.kubernetes-client.namespace", NAMESPACE);
+          "quarkus.operator-sdk.enable-ssa",
+          "true",
+          "quarkus.operator-sdk.crd.apply",
+          "false",
+          "quarkus.kubernetes-client.namespace",
+          NAMESPACE,
+          "quarkus.operator-sdk.controllers.trainingrun.namespaces",
+          NAMESPACE + "," + QUOTA_NS);
     }
   }
 

@@ -375,6 +375,124 @@ abstract class TrainingRunScenarios {
     assertThat(stage(run, "pretrain").waitingSince).isNull();
   }
 
+  /** Plays Kueue's controller: the Workload it makes for a queued Job, with these conditions. */
+  private void workload(Job job, String conditions, String admission) {
+    String yaml =
+        """
+        apiVersion: kueue.x-k8s.io/v1beta1
+        kind: Workload
+        metadata:
+          name: job-%s
+          namespace: %s
+          ownerReferences:
+          - {apiVersion: batch/v1, kind: Job, name: %s, uid: %s, controller: true}
+        spec: {queueName: team-a}
+        status:
+          conditions: %s
+          %s
+        """
+            .formatted(
+                job.getMetadata().getName(),
+                NAMESPACE,
+                job.getMetadata().getName(),
+                job.getMetadata().getUid(),
+                conditions,
+                admission);
+    var workload =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    var resources =
+        client.genericKubernetesResources(dev.emergent.operator.admission.KueueWorkloads.WORKLOADS);
+    var existing = resources.inNamespace(NAMESPACE).withName(workload.getMetadata().getName());
+    if (existing.get() == null) {
+      resources.inNamespace(NAMESPACE).resource(workload).create();
+    }
+    existing.editStatus(
+        w -> {
+          w.setAdditionalProperty("status", workload.getAdditionalProperties().get("status"));
+          return w;
+        });
+  }
+
+  @Test
+  void aQueuedStageSaysWhatKueueSaysAndAPreemptionKeepsTheBudget() {
+    create("kueued", "  scheduling: {queueName: team-a}\n");
+    kubelet.script("kueued", "pretrain", 1, Ending.RUN_FOREVER);
+    await().atMost(TIMEOUT).until(() -> jobs("kueued").size() == 1);
+    Job job = jobs("kueued").get(0);
+    assertThat(job.getSpec().getSuspend()).isTrue();
+
+    workload(
+        job,
+        "[{type: QuotaReserved, status: 'False', reason: Pending, message: \"couldn't assign"
+            + " flavors to pod set main: insufficient unused quota for nvidia.com/gpu in flavor"
+            + " h100, 16 more needed\"}]",
+        "");
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition admitted = condition(get("kueued"), "Admitted");
+              assertThat(admitted.reason).isEqualTo("Queued");
+              assertThat(admitted.message)
+                  .isEqualTo(
+                      "stage pretrain: waiting in Kueue: couldn't assign flavors to pod set main:"
+                          + " insufficient unused quota for nvidia.com/gpu in flavor h100, 16 more"
+                          + " needed");
+            });
+
+    workload(
+        job,
+        "[{type: QuotaReserved, status: 'True', reason: QuotaReserved, message: ok},"
+            + " {type: Admitted, status: 'True', reason: Admitted, message: ok}]",
+        "admission: {clusterQueue: training, podSetAssignments: [{name: main, flavors:"
+            + " {nvidia.com/gpu: h100}}]}");
+    suspendJob("kueued-pretrain-1", false);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition admitted = condition(get("kueued"), "Admitted");
+              assertThat(admitted.status).isEqualTo("True");
+              assertThat(admitted.message)
+                  .startsWith("stage pretrain admitted by Kueue to ClusterQueue training, flavors")
+                  .contains("h100");
+              assertThat(get("kueued").getStatus().phase).isEqualTo(RunPhase.Running);
+            });
+
+    workload(
+        job,
+        "[{type: Evicted, status: 'True', reason: Preempted, message: Preempted to accommodate a"
+            + " higher priority Workload}]",
+        "");
+    suspendJob("kueued-pretrain-1", true);
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              Condition admitted = condition(get("kueued"), "Admitted");
+              assertThat(admitted.reason).isEqualTo("Preempted");
+              assertThat(admitted.message).contains("Preempted to accommodate");
+              assertThat(get("kueued").getStatus().phase).isEqualTo(RunPhase.Queued);
+              // The Job controller removes a suspended Job's pods before Kueue can resume it.
+              assertThat(pods("kueued")).isEmpty();
+            });
+    assertThat(
+            client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "kueued".equals(e.getInvolvedObject().getName()))
+                .map(e -> e.getReason()))
+        .contains("Queued", "Admitted", "Preempted");
+
+    kubelet.script("kueued", "pretrain", 1, Ending.SUCCEED);
+    suspendJob("kueued-pretrain-1", false);
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> stage(get("kueued"), "pretrain").phase == StagePhase.Succeeded);
+    assertThat(stage(get("kueued"), "pretrain").restarts).isZero();
+    client.resource(get("kueued")).delete();
+  }
+
   @Test
   void aGangThatNeverRunsIsNeverAStall() {
     TrainingRun stuck = TrainingRunFiles.parse(fourStages("stuck", NAMESPACE, ""));
@@ -624,7 +742,11 @@ abstract class TrainingRunScenarios {
                 metrics,
                 outcomes,
                 new StageAdmission(
-                    new dev.emergent.operator.admission.QuotaAdmission(client), events, config)),
+                    new dev.emergent.operator.admission.QuotaAdmission(client),
+                    new dev.emergent.operator.admission.KueueWorkloads(client),
+                    objects,
+                    events,
+                    config)),
             outcomes,
             events,
             metrics,
@@ -745,7 +867,7 @@ abstract class TrainingRunScenarios {
   }
 
   /** A namespace of its own, so that its quota holds back no other scenario's runs. */
-  private static final String QUOTA_NS = NAMESPACE + "-quota";
+  static final String QUOTA_NS = NAMESPACE + "-quota";
 
   private void prepareQuotaNamespace() {
     for (HasMetadata object :
