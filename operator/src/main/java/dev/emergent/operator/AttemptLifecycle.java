@@ -3,8 +3,6 @@ package dev.emergent.operator;
 import dev.emergent.api.v1alpha1.RunPhase;
 import dev.emergent.api.v1alpha1.StagePhase;
 import dev.emergent.api.v1alpha1.StageStatus;
-import dev.emergent.operator.admission.QuotaAdmission;
-import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.observe.AttemptState;
 import dev.emergent.operator.observe.Waiting;
 import dev.emergent.operator.progress.ProgressPoller;
@@ -15,7 +13,6 @@ import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.TerminationSummary;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,34 +64,11 @@ public class AttemptLifecycle {
       ctx.conditions("Restarting", "stage " + stage.name + " restarts at " + stage.nextAttemptTime);
       return Optional.of(Duration.between(now, Instant.parse(stage.nextAttemptTime)));
     }
-    Optional<Duration> held = admission.holdBack(ctx, stage, attempt);
+    Optional<Duration> held = admission.createWhenAdmitted(ctx, stage, attempt, plan);
     if (held.isPresent()) {
       return held;
     }
-    try {
-      objects.ensureClaim(ctx.run(), plan);
-      objects.create(attempt, plan);
-    } catch (KubernetesClientException e) {
-      if (!QuotaAdmission.refusedByQuota(e)) {
-        throw e;
-      }
-      return Optional.of(
-          admission.waitForQuota(
-              ctx,
-              stage,
-              new QuotaAdmission.Hold(
-                  QuotaHolds.QUOTA_EXCEEDED,
-                  "stage "
-                      + stage.name
-                      + ": the API server refused it: "
-                      + e.getStatus().getMessage())));
-    }
     boolean queued = plan.settings().queueName() != null;
-    if (queued) {
-      admission.queued(ctx, stage, attempt, "waiting for Kueue to admit its Job");
-    } else {
-      admission.admitted(ctx, stage, "created within quota");
-    }
     stage.attempt = attempt.attempt();
     stage.restarts = Objects.requireNonNullElse(stage.restarts, 0);
     stage.phase = queued ? StagePhase.Queued : StagePhase.Running;

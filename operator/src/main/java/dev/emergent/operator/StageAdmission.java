@@ -9,6 +9,8 @@ import dev.emergent.operator.admission.QuotaAdmission;
 import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.resources.StageAttempt;
 import dev.emergent.operator.status.Conditions;
+import dev.emergent.plan.RunPlan;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,10 +46,40 @@ public class StageAdmission {
   }
 
   /**
+   * Creates the attempt's objects (and the run's checkpoint claim) when the stage is admitted, and
+   * returns empty; else the stage waits, and this returns when to look again. The API server's own
+   * quota admission has the last word: a create it refuses is a wait too, never a crash loop.
+   */
+  Optional<Duration> createWhenAdmitted(
+      RunContext ctx, StageStatus stage, StageAttempt attempt, RunPlan plan) {
+    Optional<Duration> held = holdBack(ctx, stage, attempt);
+    if (held.isPresent()) {
+      return held;
+    }
+    try {
+      objects.ensureClaim(ctx.run(), plan);
+      objects.create(attempt, plan);
+    } catch (KubernetesClientException e) {
+      if (!QuotaAdmission.refusedByQuota(e)) {
+        throw e;
+      }
+      String refused = "stage " + stage.name + ": the API server refused it: " + e.getMessage();
+      return Optional.of(
+          waitForQuota(ctx, stage, new QuotaAdmission.Hold(QuotaHolds.QUOTA_EXCEEDED, refused)));
+    }
+    if (plan.settings().queueName() != null) {
+      queued(ctx, stage, attempt, "waiting for Kueue to admit its Job");
+    } else {
+      admitted(ctx, stage, "created within quota");
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Empty when the attempt may be created now; else it waits, and when to look again. A queued run
    * on a cluster without Kueue would wait forever for an admission nobody gives: it says so.
    */
-  Optional<Duration> holdBack(RunContext ctx, StageStatus stage, StageAttempt attempt) {
+  private Optional<Duration> holdBack(RunContext ctx, StageStatus stage, StageAttempt attempt) {
     if (attempt.plan().settings().queueName() != null && !kueue.installed(attempt.namespace())) {
       KueueWorkloads.View missing = KueueWorkloads.NOT_INSTALLED;
       return Optional.of(

@@ -1,6 +1,7 @@
 package dev.emergent.operator;
 
 import dev.emergent.api.v1alpha1.TrainingRun;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -52,15 +53,12 @@ final class E2ECluster {
                             k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
             60,
             TimeUnit.SECONDS);
-    // Kueue's Workload kind, so that the suite can play Kueue's controller (Kueue itself is not
-    // needed: the operator only reads Workloads).
-    try (InputStream file = E2ECluster.class.getResourceAsStream("/kueue-workload-crd.yaml")) {
-      client
-          .resource(
-              client.getKubernetesSerialization().unmarshal(file, CustomResourceDefinition.class))
-          .fieldManager(FIELD_MANAGER)
-          .forceConflicts()
-          .serverSideApply();
+    // Kueue's kinds, so that the suite can play Kueue's controller and apply the platform
+    // examples (Kueue itself is not needed: the operator only reads Workloads).
+    try (InputStream file = E2ECluster.class.getResourceAsStream("/kueue-crds.yaml")) {
+      for (HasMetadata kueueCrd : client.load(file).items()) {
+        client.resource(kueueCrd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      }
     }
     client
         .resource(
