@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * per-pod requests and limits times the pods ({@code requests.cpu} and {@code cpu}, {@code
  * requests.nvidia.com/gpu}, {@code limits.memory}, {@code pods}, ...), which scoped quotas count
  * too, and the objects the operator creates ({@code count/jobs.batch}, {@code secrets}, the run's
- * first claim and its storage), which only unscoped quotas count.
+ * first claim and its storage, also per storage class), which only unscoped quotas count.
  */
 public record GangDemand(
     Map<String, BigDecimal> podResources,
@@ -24,7 +24,11 @@ public record GangDemand(
   private static final Set<String> BARE_NAMES = Set.of("cpu", "memory", "ephemeral-storage");
 
   public static GangDemand of(
-      ResourceRequirements perPod, int pods, String priorityClassName, String newClaimSize) {
+      ResourceRequirements perPod,
+      int pods,
+      String priorityClassName,
+      String newClaimSize,
+      String storageClassName) {
     Map<String, BigDecimal> podResources = new TreeMap<>();
     Map<String, Quantity> requests = new TreeMap<>();
     Map<String, Quantity> limits = new TreeMap<>();
@@ -63,7 +67,13 @@ public record GangDemand(
     if (newClaimSize != null) {
       objects.put("persistentvolumeclaims", BigDecimal.ONE);
       objects.put("count/persistentvolumeclaims", BigDecimal.ONE);
-      objects.put("requests.storage", Quantity.getAmountInBytes(new Quantity(newClaimSize)));
+      BigDecimal storage = Quantity.getAmountInBytes(new Quantity(newClaimSize));
+      objects.put("requests.storage", storage);
+      if (storageClassName != null) {
+        String perClass = storageClassName + ".storageclass.storage.k8s.io/";
+        objects.put(perClass + "requests.storage", storage);
+        objects.put(perClass + "persistentvolumeclaims", BigDecimal.ONE);
+      }
     }
     boolean bestEffort =
         requests.keySet().stream().noneMatch(r -> r.equals("cpu") || r.equals("memory"));

@@ -55,7 +55,8 @@ public class QuotaAdmission {
             attempt.stage().resources(),
             attempt.stage().pods(),
             attempt.plan().settings().priorityClassName(),
-            newClaimSize(attempt));
+            newClaimSize(attempt),
+            attempt.plan().settings().storageClassName());
     return QuotaCheck.check(attempt.stage().name(), demand, quotas)
         .map(
             r ->

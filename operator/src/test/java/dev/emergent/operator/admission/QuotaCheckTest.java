@@ -23,7 +23,8 @@ class QuotaCheckTest {
               .build(),
           8,
           "training-high",
-          "100Gi");
+          "100Gi",
+          "fast-rwx");
 
   private static ResourceQuota quota(
       String name, Map<String, String> hard, Map<String, String> used) {
@@ -101,6 +102,28 @@ class QuotaCheckTest {
                     .contains("count/jobs.batch 1, quota team has 0 free of 5")
                     .contains("pods 8, quota team has 6 free of 10")
                     .contains("requests.memory 2Ti, quota team has 512Gi free of 1Ti"));
+  }
+
+  @Test
+  void aQuotaPerStorageClassCountsTheRunsFirstClaim() {
+    ResourceQuota noFastVolumes =
+        quota(
+            "storage",
+            Map.of("fast-rwx.storageclass.storage.k8s.io/persistentvolumeclaims", "0"),
+            Map.of());
+
+    assertThat(QuotaCheck.check("pretrain", GANG, List.of(noFastVolumes)))
+        .hasValueSatisfying(
+            r ->
+                assertThat(r.message())
+                    .startsWith(
+                        "stage pretrain needs fast-rwx.storageclass.storage.k8s.io/persistentvolumeclaims"
+                            + " 1, quota storage has 0 free of 0"));
+    assertThat(
+            QuotaCheck.check(
+                "sft", GangDemand.of(null, 1, null, null, "fast-rwx"), List.of(noFastVolumes)))
+        .as("a later stage reuses the run's claim")
+        .isEmpty();
   }
 
   @Test
