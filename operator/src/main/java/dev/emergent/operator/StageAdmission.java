@@ -63,7 +63,8 @@ public class StageAdmission {
       if (!QuotaAdmission.refusedByQuota(e)) {
         throw e;
       }
-      String refused = "stage " + stage.name + ": the API server refused it: " + e.getMessage();
+      String why = e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage();
+      String refused = "stage " + stage.name + ": the API server refused it: " + why;
       return Optional.of(
           waitForQuota(ctx, stage, new QuotaAdmission.Hold(QuotaHolds.QUOTA_EXCEEDED, refused)));
     }

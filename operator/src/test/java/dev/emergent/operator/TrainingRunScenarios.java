@@ -981,6 +981,75 @@ abstract class TrainingRunScenarios {
     }
   }
 
+  /**
+   * The API server's own quota admission refuses what the operator's check let through: the quota
+   * controller has not yet copied a raised spec.hard to status.hard, which admission enforces.
+   */
+  @Test
+  void aCreateTheApiServersQuotaRefusesIsAWaitNotACrash() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        admissionChecksSpecs(), "the mock API server has no quota admission");
+    prepareQuotaNamespace();
+    var quota =
+        new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+            .withNewMetadata()
+            .withName("config-maps")
+            .withNamespace(QUOTA_NS)
+            .endMetadata()
+            .withNewSpec()
+            .addToHard("count/configmaps", new io.fabric8.kubernetes.api.model.Quantity("10"))
+            .endSpec()
+            .build();
+    client.resource(quota).create();
+    java.util.function.IntConsumer statusHard =
+        hard ->
+            client
+                .resourceQuotas()
+                .inNamespace(QUOTA_NS)
+                .withName("config-maps")
+                .editStatus(
+                    q -> {
+                      q.setStatus(
+                          new io.fabric8.kubernetes.api.model.ResourceQuotaStatusBuilder()
+                              .addToHard(
+                                  "count/configmaps",
+                                  new io.fabric8.kubernetes.api.model.Quantity(
+                                      Integer.toString(hard)))
+                              .addToUsed(
+                                  "count/configmaps",
+                                  new io.fabric8.kubernetes.api.model.Quantity("0"))
+                              .build());
+                      return q;
+                    });
+    statusHard.accept(0);
+    SimulatedKubelet quotaKubelet = new SimulatedKubelet(client, QUOTA_NS);
+    try {
+      client.resource(TrainingRunFiles.parse(fourStages("refused", QUOTA_NS, ""))).create();
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(
+              () -> {
+                Condition admitted = admitted("refused");
+                assertThat(admitted.reason).isEqualTo("QuotaExceeded");
+                assertThat(admitted.message)
+                    .startsWith("stage pretrain: the API server refused it:")
+                    .contains("exceeded quota: config-maps");
+              });
+      assertThat(jobs(client, QUOTA_NS, "refused")).isEmpty();
+
+      statusHard.accept(10);
+
+      await()
+          .atMost(TIMEOUT)
+          .untilAsserted(() -> assertThat(admitted("refused").status).isEqualTo("True"));
+    } finally {
+      client.resources(TrainingRun.class).inNamespace(QUOTA_NS).delete();
+      client.resourceQuotas().inNamespace(QUOTA_NS).withName("config-maps").delete();
+      quotaKubelet.close();
+    }
+  }
+
   @Test
   void waitingRunsStartByPriorityThenAgeAndALaterSmallerRunDoesNotJumpTheLine() {
     prepareQuotaNamespace();
