@@ -138,8 +138,7 @@ class QuotaControllerE2E {
             () -> {
               Condition admitted = admitted("second");
               assertThat(admitted.status).isEqualTo("True");
-              assertThat(admitted.message)
-                  .startsWith("stage pretrain created within quota after waiting");
+              assertThat(admitted.message).startsWith("stage pretrain created within quota");
             });
     assertThat(operator.log()).contains("QuotaExceeded: stage pretrain needs requests.cpu 2");
   }
