@@ -80,10 +80,7 @@ class QuotaControllerE2E {
   private static Condition admitted(String name) {
     TrainingRun run = client.resources(TrainingRun.class).inNamespace(TEAM).withName(name).get();
     assertThat(run.getStatus()).as(name + " has a status").isNotNull();
-    return run.getStatus().conditions.stream()
-        .filter(c -> "Admitted".equals(c.type))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(name + " has no Admitted condition yet"));
+    return TrainingRunScenarios.condition(run, "Admitted");
   }
 
   @Test

@@ -176,7 +176,7 @@ abstract class TrainingRunScenarios {
   }
 
   /** The condition; an AssertionError while it is not there, so that awaits try again. */
-  private static Condition condition(TrainingRun run, String type) {
+  static Condition condition(TrainingRun run, String type) {
     return run.getStatus().conditions.stream()
         .filter(c -> c.type.equals(type))
         .findFirst()

@@ -134,40 +134,26 @@ class QuotaCheckTest {
     assertThat(QuotaCheck.check("pretrain", GANG, List.of(roomy))).isEmpty();
   }
 
+  /** A quota on GPUs and Jobs for the pods of one PriorityClass. */
+  private static ResourceQuota forPriority(String name, String gpus, String priorityClass) {
+    return new ResourceQuotaBuilder(
+            quota(name, Map.of("requests.nvidia.com/gpu", gpus, "count/jobs.batch", "0"), Map.of()))
+        .editSpec()
+        .withNewScopeSelector()
+        .addNewMatchExpression()
+        .withScopeName("PriorityClass")
+        .withOperator("In")
+        .withValues(priorityClass)
+        .endMatchExpression()
+        .endScopeSelector()
+        .endSpec()
+        .build();
+  }
+
   @Test
   void aScopedQuotaCountsOnlyPodsItsScopesSelect() {
-    ResourceQuota otherPriority =
-        new ResourceQuotaBuilder(
-                quota(
-                    "low",
-                    Map.of("requests.nvidia.com/gpu", "0", "count/jobs.batch", "0"),
-                    Map.of()))
-            .editSpec()
-            .withNewScopeSelector()
-            .addNewMatchExpression()
-            .withScopeName("PriorityClass")
-            .withOperator("In")
-            .withValues("training-low")
-            .endMatchExpression()
-            .endScopeSelector()
-            .endSpec()
-            .build();
-    ResourceQuota ours =
-        new ResourceQuotaBuilder(
-                quota(
-                    "high",
-                    Map.of("requests.nvidia.com/gpu", "8", "count/jobs.batch", "0"),
-                    Map.of()))
-            .editSpec()
-            .withNewScopeSelector()
-            .addNewMatchExpression()
-            .withScopeName("PriorityClass")
-            .withOperator("In")
-            .withValues("training-high")
-            .endMatchExpression()
-            .endScopeSelector()
-            .endSpec()
-            .build();
+    ResourceQuota otherPriority = forPriority("low", "0", "training-low");
+    ResourceQuota ours = forPriority("high", "8", "training-high");
 
     assertThat(QuotaCheck.check("pretrain", GANG, List.of(otherPriority))).isEmpty();
     assertThat(QuotaCheck.check("pretrain", GANG, List.of(ours)))
