@@ -1,6 +1,7 @@
 package dev.emergent.plan;
 
 import dev.emergent.api.v1alpha1.Device;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,6 +57,11 @@ public final class LaunchEnvironment {
     env.put(DEVICE, stage.mesh().device() == Device.CUDA ? "cuda" : "cpu");
     env.put(COORDINATOR, coordinatorHost + ":" + coordinatorPort);
     return env;
+  }
+
+  /** Where this process writes its termination summary: Kubernetes' default file, unless set. */
+  public static Path terminationLog(Map<String, String> env) {
+    return Path.of(env.getOrDefault(TERMINATION_LOG, "/dev/termination-log"));
   }
 
   /**

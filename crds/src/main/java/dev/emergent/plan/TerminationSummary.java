@@ -82,6 +82,11 @@ public record TerminationSummary(
     }
   }
 
+  /** Writes the summary as the one line a termination log holds. */
+  public void write(Path file) throws IOException {
+    Files.writeString(file, toJson() + "\n", StandardCharsets.UTF_8);
+  }
+
   /** The summary in a file, empty when the file does not exist or holds none. */
   public static Optional<TerminationSummary> read(Path file) {
     if (!Files.exists(file)) {

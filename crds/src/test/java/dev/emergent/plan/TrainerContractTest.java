@@ -2,7 +2,6 @@ package dev.emergent.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ class TrainerContractTest {
     TerminationSummary written =
         TerminationSummary.of(ExitCode.PEER_LOST, 12, null, Map.of(), "rank 1 stopped answering");
     Path file = dir.resolve("sft-rank0.json");
-    Files.writeString(file, written.toJson() + "\n");
+    written.write(file);
 
     assertThat(TerminationSummary.read(file)).contains(written);
     assertThat(TerminationSummary.read(dir.resolve("absent.json"))).isEmpty();

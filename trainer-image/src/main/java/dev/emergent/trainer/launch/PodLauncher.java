@@ -7,7 +7,6 @@ import dev.emergent.trainer.run.TrainerMain;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,8 +66,7 @@ public final class PodLauncher {
   /** Runs k local ranks to their end and returns the pod's exit code. */
   static int launch(Map<String, String> env, int devices, Stopper stopper, PrintStream err)
       throws InterruptedException {
-    Path terminationLog =
-        Path.of(env.getOrDefault(LaunchEnvironment.TERMINATION_LOG, "/dev/termination-log"));
+    Path terminationLog = LaunchEnvironment.terminationLog(env);
     if (env.containsKey(LaunchEnvironment.RANK)) {
       return report(
           terminationLog,
@@ -173,7 +171,7 @@ public final class PodLauncher {
       err.println("emergent-launcher: " + summary.message());
     }
     try {
-      Files.writeString(terminationLog, summary.toJson() + "\n", StandardCharsets.UTF_8);
+      summary.write(terminationLog);
     } catch (IOException e) {
       err.println("emergent-launcher: could not write the termination summary: " + e);
     }

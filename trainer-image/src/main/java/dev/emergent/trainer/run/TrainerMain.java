@@ -20,7 +20,6 @@ import dev.emergent.trainer.mesh.Rendezvous;
 import dev.emergent.trainer.mesh.TensorParallel;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,8 +48,7 @@ public final class TrainerMain {
   }
 
   static ExitCode run(Map<String, String> env, PrintStream out, PrintStream err) {
-    Path terminationLog =
-        Path.of(env.getOrDefault(LaunchEnvironment.TERMINATION_LOG, "/dev/termination-log"));
+    Path terminationLog = LaunchEnvironment.terminationLog(env);
     StageRunner.Outcome outcome;
     try {
       outcome = train(env, out);
@@ -237,7 +235,7 @@ public final class TrainerMain {
             outcome.message(),
             outcome.checkpointFallback());
     try {
-      Files.writeString(file, summary.toJson() + "\n", StandardCharsets.UTF_8);
+      summary.write(file);
     } catch (IOException e) {
       err.println(
           "emergent-trainer: could not write the termination summary to " + file + ": " + e);
