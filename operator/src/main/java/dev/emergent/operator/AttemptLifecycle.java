@@ -91,7 +91,8 @@ public class AttemptLifecycle {
             + (attempt.stage().pods() == 1 ? " pod" : " pods")
             + ", mesh "
             + attempt.stage().mesh());
-    ctx.conditions(queued ? "Queued" : "Running", StageStatuses.runningMessage(ctx.run(), stage));
+    ctx.conditions(
+        queued ? StageAdmission.QUEUED : "Running", StageStatuses.runningMessage(ctx.run(), stage));
     return Optional.of(config.progressInterval());
   }
 
@@ -105,9 +106,9 @@ public class AttemptLifecycle {
     stage.phase = queued ? StagePhase.Queued : StagePhase.Running;
     ctx.status().phase = queued ? RunPhase.Queued : RunPhase.Running;
     if (queued) {
-      admission.queued(ctx, stage, attempt, state.message());
+      admission.queued(ctx, stage, attempt, state);
     } else if (StageAdmission.waiting(stage)) {
-      admission.admittedByKueue(ctx, stage, attempt);
+      admission.admittedByKueue(ctx, stage, attempt, state);
     }
     if (state.progressUrl() != null) {
       progress.poll(attempt.name(), state.progressUrl());
@@ -140,7 +141,7 @@ public class AttemptLifecycle {
     ctx.status().loss = stage.loss;
     String message = StageStatuses.runningMessage(ctx.run(), stage);
     ctx.conditions(
-        queued ? "Queued" : "Running",
+        queued ? StageAdmission.QUEUED : "Running",
         state.message() == null ? message : message + "; " + state.message());
     return Optional.of(config.progressInterval());
   }

@@ -7,6 +7,7 @@ import dev.emergent.api.v1alpha1.StageStatus;
 import dev.emergent.operator.admission.KueueWorkloads;
 import dev.emergent.operator.admission.QuotaAdmission;
 import dev.emergent.operator.admission.QuotaHolds;
+import dev.emergent.operator.observe.AttemptState;
 import dev.emergent.operator.resources.StageAttempt;
 import dev.emergent.operator.status.Conditions;
 import dev.emergent.plan.RunPlan;
@@ -69,7 +70,9 @@ public class StageAdmission {
           waitForQuota(ctx, stage, new QuotaAdmission.Hold(QuotaHolds.QUOTA_EXCEEDED, refused)));
     }
     if (plan.settings().queueName() != null) {
-      queued(ctx, stage, attempt, "waiting for Kueue to admit its Job");
+      // Kueue makes the Workload after it sees the Job: there is none to read yet.
+      notAdmitted(
+          ctx, stage, QUEUED, "stage " + stage.name + ": waiting for Kueue to admit its Job");
     } else {
       admitted(ctx, stage, "created within quota");
     }
@@ -107,31 +110,38 @@ public class StageAdmission {
 
   /**
    * The attempt's Job is suspended: Kueue has not admitted it yet, or preempted it. The run says
-   * what Kueue's Workload says (its message, Preempted or Evicted), else {@code suspended}.
+   * what Kueue's Workload says (its message, Preempted or Evicted), else the observer's message.
    */
-  void queued(RunContext ctx, StageStatus stage, StageAttempt attempt, String suspended) {
-    KueueWorkloads.View view =
-        attempt.plan().settings().queueName() == null
-            ? null
-            : kueue.of(objects.job(attempt)).orElse(null);
+  void queued(RunContext ctx, StageStatus stage, StageAttempt attempt, AttemptState state) {
+    Optional<KueueWorkloads.View> view = workload(attempt, state);
     notAdmitted(
         ctx,
         stage,
-        view == null ? QUEUED : view.reason(),
-        "stage " + stage.name + ": " + (view == null ? suspended : view.message()));
+        view.map(KueueWorkloads.View::reason).orElse(QUEUED),
+        "stage "
+            + stage.name
+            + ": "
+            + view.map(KueueWorkloads.View::message).orElse(state.message()));
   }
 
   /** Kueue let the attempt's Job start: Admitted, with the ClusterQueue and flavor it names. */
-  void admittedByKueue(RunContext ctx, StageStatus stage, StageAttempt attempt) {
+  void admittedByKueue(
+      RunContext ctx, StageStatus stage, StageAttempt attempt, AttemptState state) {
     String how =
         attempt.plan().settings().queueName() == null
             ? "resumed"
-            : kueue
-                .of(objects.job(attempt))
+            : workload(attempt, state)
                 .filter(KueueWorkloads.View::admitted)
                 .map(KueueWorkloads.View::message)
                 .orElse("admitted by Kueue");
     admitted(ctx, stage, how);
+  }
+
+  /** Kueue's view of the observed Job, for runs that name a queue. */
+  private Optional<KueueWorkloads.View> workload(StageAttempt attempt, AttemptState state) {
+    return attempt.plan().settings().queueName() == null
+        ? Optional.empty()
+        : kueue.of(attempt.namespace(), state.jobUid());
   }
 
   /** The attempt's objects were created within quota, or Kueue let its Job start. */

@@ -1,7 +1,6 @@
 package dev.emergent.operator.admission;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -58,19 +57,15 @@ public class KueueWorkloads {
     }
   }
 
-  /** Kueue's view of the Workload it made for {@code job}; empty while there is none yet. */
-  public Optional<View> of(Job job) {
-    if (job == null) {
-      return Optional.empty();
-    }
+  /**
+   * Kueue's view of the Workload it made for the Job {@code jobUid} of {@code namespace}; empty
+   * while there is none yet.
+   */
+  public Optional<View> of(String namespace, String jobUid) {
     List<GenericKubernetesResource> workloads;
     try {
       workloads =
-          client
-              .genericKubernetesResources(WORKLOADS)
-              .inNamespace(job.getMetadata().getNamespace())
-              .list()
-              .getItems();
+          client.genericKubernetesResources(WORKLOADS).inNamespace(namespace).list().getItems();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return Optional.of(NOT_INSTALLED);
@@ -82,7 +77,7 @@ public class KueueWorkloads {
             w ->
                 w.getMetadata().getOwnerReferences() != null
                     && w.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(o -> job.getMetadata().getUid().equals(o.getUid())))
+                        .anyMatch(o -> jobUid.equals(o.getUid())))
         .findFirst()
         .map(KueueWorkloads::view);
   }

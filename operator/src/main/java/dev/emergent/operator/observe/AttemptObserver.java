@@ -33,6 +33,7 @@ public final class AttemptObserver {
     if (job == null) {
       return AttemptState.absent();
     }
+    String uid = job.getMetadata().getUid();
     if (hasCondition(job, "Complete")) {
       String summary =
           rankZero(pods)
@@ -40,17 +41,17 @@ public final class AttemptObserver {
               .map(ContainerStateTerminated::getMessage)
               .orElse(null);
       return new AttemptState(
-          AttemptState.Phase.SUCCEEDED, AttemptState.Failure.NONE, summary, null, null, null);
+          AttemptState.Phase.SUCCEEDED, AttemptState.Failure.NONE, summary, null, null, null, uid);
     }
     if (hasCondition(job, "Failed")) {
-      return failed(pods);
+      return failed(pods, uid);
     }
     if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {
       return new AttemptState(
-          AttemptState.Phase.QUEUED, AttemptState.Failure.NONE, null, null, SUSPENDED, null);
+          AttemptState.Phase.QUEUED, AttemptState.Failure.NONE, null, null, SUSPENDED, null, uid);
     }
     if (pods.stream().anyMatch(p -> "Failed".equals(phase(p)))) {
-      return failed(pods);
+      return failed(pods, uid);
     }
     Optional<Pod> rankZero = rankZero(pods).filter(p -> "Running".equals(phase(p)));
     String url =
@@ -72,7 +73,8 @@ public final class AttemptObserver {
         null,
         url,
         null,
-        running ? runningSince(pods) : started(job));
+        running ? runningSince(pods) : started(job),
+        uid);
   }
 
   /**
@@ -108,7 +110,7 @@ public final class AttemptObserver {
     return latest;
   }
 
-  private static AttemptState failed(List<Pod> pods) {
+  private static AttemptState failed(List<Pod> pods, String jobUid) {
     for (Pod pod : pods) {
       if (isDisrupted(pod)) {
         return new AttemptState(
@@ -121,7 +123,8 @@ public final class AttemptObserver {
                 + " was disrupted ("
                 + Optional.ofNullable(pod.getStatus().getReason()).orElse("DisruptionTarget")
                 + ")",
-            null);
+            null,
+            jobUid);
       }
     }
     AttemptState.Failure worst = AttemptState.Failure.CRASHED;
@@ -148,7 +151,7 @@ public final class AttemptObserver {
         message = "pod " + pod.getMetadata().getName() + " exited with code " + code;
       }
     }
-    return new AttemptState(AttemptState.Phase.FAILED, worst, summary, null, message, null);
+    return new AttemptState(AttemptState.Phase.FAILED, worst, summary, null, message, null, jobUid);
   }
 
   static boolean isDisrupted(Pod pod) {

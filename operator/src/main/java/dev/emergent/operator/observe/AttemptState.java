@@ -7,7 +7,8 @@ import java.time.Instant;
  * endpoint once its pod has an address; {@code summary} is rank 0's termination message; {@code
  * since} is when the attempt entered its phase: while STARTING, when its Job started or was last
  * admitted; while RUNNING, when the last of the gang's trainers started, the earliest a stall can
- * begin.
+ * begin. {@code jobUid} names the Job observed, so that what others made for it (Kueue's Workload)
+ * is found without reading it again.
  */
 public record AttemptState(
     Phase phase,
@@ -15,7 +16,8 @@ public record AttemptState(
     String summary,
     String progressUrl,
     String message,
-    Instant since) {
+    Instant since,
+    String jobUid) {
 
   /** Where the attempt's Job stands. */
   public enum Phase {
@@ -43,6 +45,6 @@ public record AttemptState(
   }
 
   public static AttemptState absent() {
-    return new AttemptState(Phase.ABSENT, Failure.NONE, null, null, null, null);
+    return new AttemptState(Phase.ABSENT, Failure.NONE, null, null, null, null, null);
   }
 }

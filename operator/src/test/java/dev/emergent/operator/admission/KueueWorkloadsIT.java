@@ -3,7 +3,6 @@ package dev.emergent.operator.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -26,16 +25,7 @@ class KueueWorkloadsIT {
     KueueWorkloads kueue = new KueueWorkloads(client);
 
     assertThat(kueue.installed("team-a")).isFalse();
-    assertThat(
-            kueue.of(
-                new JobBuilder()
-                    .withNewMetadata()
-                    .withName("r-s-1")
-                    .withNamespace("team-a")
-                    .withUid("u1")
-                    .endMetadata()
-                    .build()))
-        .contains(KueueWorkloads.NOT_INSTALLED);
+    assertThat(kueue.of("team-a", "u1")).contains(KueueWorkloads.NOT_INSTALLED);
     assertThat(KueueWorkloads.NOT_INSTALLED.reason()).isEqualTo("KueueNotInstalled");
   }
 
