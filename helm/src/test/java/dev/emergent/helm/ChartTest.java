@@ -54,6 +54,8 @@ class ChartTest {
   void withWatchNamespacesEachGetsARoleAndTheOperatorWatchesOnlyThose() {
     Chart chart =
         Chart.render(Map.of("watchNamespaces[0]", "team-a", "watchNamespaces[1]", "team-b"));
+    JsonNode clusterRules =
+        Chart.render(Map.of()).one("ClusterRole", "emergent-operator").path("rules");
 
     assertThat(chart.ofKind("ClusterRole"))
         .extracting(r -> r.at("/metadata/name").asText())
@@ -64,7 +66,7 @@ class ChartTest {
               .filter(r -> r.at("/metadata/namespace").asText().equals(namespace))
               .findFirst()
               .orElseThrow();
-      assertThat(role.path("rules")).isEqualTo(clusterRules().path("rules"));
+      assertThat(role.path("rules")).isEqualTo(clusterRules);
       assertThat(
               chart.ofKind("RoleBinding").stream()
                   .filter(b -> b.at("/metadata/namespace").asText().equals(namespace)))
@@ -74,10 +76,6 @@ class ChartTest {
     }
     assertThat(chart.operatorEnv())
         .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_TRAININGRUN_NAMESPACES", "team-a,team-b");
-  }
-
-  private static JsonNode clusterRules() {
-    return Chart.render(Map.of()).one("ClusterRole", "emergent-operator");
   }
 
   @Test

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,7 +84,9 @@ public class QuotaAdmission {
   }
 
   private Optional<Hold> firstInLineBefore(TrainingRun run, String stage) {
-    QuotaHolds.Candidate self = new QuotaHolds.Candidate(run, priority(run));
+    // Runs of one team mostly share a PriorityClass or two: read each value once.
+    Map<String, Integer> values = new HashMap<>();
+    QuotaHolds.Candidate self = new QuotaHolds.Candidate(run, priority(run, values));
     return client
         .resources(TrainingRun.class)
         .inNamespace(run.getMetadata().getNamespace())
@@ -91,7 +95,7 @@ public class QuotaAdmission {
         .stream()
         .filter(other -> !other.getMetadata().getName().equals(run.getMetadata().getName()))
         .filter(QuotaHolds::inLine)
-        .map(other -> new QuotaHolds.Candidate(other, priority(other)))
+        .map(other -> new QuotaHolds.Candidate(other, priority(other, values)))
         .filter(other -> QuotaHolds.ORDER.compare(other, self) < 0)
         .min(QuotaHolds.ORDER)
         .map(
@@ -109,13 +113,20 @@ public class QuotaAdmission {
                         + "), first in line for this namespace's quota"));
   }
 
-  private int priority(TrainingRun run) {
+  private int priority(TrainingRun run, Map<String, Integer> values) {
     String name =
         run.getSpec().scheduling == null ? null : run.getSpec().scheduling.priorityClassName;
     if (name == null) {
       return 0;
     }
-    PriorityClass priorityClass = client.scheduling().v1().priorityClasses().withName(name).get();
-    return priorityClass == null || priorityClass.getValue() == null ? 0 : priorityClass.getValue();
+    return values.computeIfAbsent(
+        name,
+        n -> {
+          PriorityClass priorityClass =
+              client.scheduling().v1().priorityClasses().withName(n).get();
+          return priorityClass == null || priorityClass.getValue() == null
+              ? 0
+              : priorityClass.getValue();
+        });
   }
 }
