@@ -60,11 +60,11 @@ and the Role of each watched namespace, so the two modes cannot drift apart.
 - apiGroups: [""]
   resources: [resourcequotas]
   verbs: [get, list, watch]
-# Kueue's Workloads (when a run names a queue): read for the Admitted condition; a cluster
+# Kueue's Workloads (when a run names a queue): watched for the Admitted condition; a cluster
 # without Kueue answers 404, and the run says KueueNotInstalled.
 - apiGroups: [kueue.x-k8s.io]
   resources: [workloads]
-  verbs: [get, list]
+  verbs: [get, list, watch]
 # Events on TrainingRuns; a repeated one is counted up (get, then patch).
 - apiGroups: [""]
   resources: [events]

@@ -143,7 +143,9 @@ public class AttemptLifecycle {
     ctx.conditions(
         queued ? StageAdmission.QUEUED : "Running",
         state.message() == null ? message : message + "; " + state.message());
-    return Optional.of(config.progressInterval());
+    // A queued attempt has no progress to read; Kueue admitting or evicting it changes its Job
+    // or its Workload, and both are watched.
+    return Optional.of(queued ? config.admissionRecheck() : config.progressInterval());
   }
 
   /** Pods that do not all run yet: held back for a reason the run names, or merely starting. */

@@ -84,7 +84,7 @@ public class StageAdmission {
    * on a cluster without Kueue would wait forever for an admission nobody gives: it says so.
    */
   private Optional<Duration> holdBack(RunContext ctx, StageStatus stage, StageAttempt attempt) {
-    if (attempt.plan().settings().queueName() != null && !kueue.installed(attempt.namespace())) {
+    if (attempt.plan().settings().queueName() != null && !kueue.installed()) {
       KueueWorkloads.View missing = KueueWorkloads.NOT_INSTALLED;
       return Optional.of(
           waitForQuota(ctx, stage, new QuotaAdmission.Hold(missing.reason(), missing.message())));

@@ -5,6 +5,7 @@ import dev.emergent.api.v1alpha1.StagePhase;
 import dev.emergent.api.v1alpha1.StageStatus;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunStatus;
+import dev.emergent.operator.admission.KueueWorkloads;
 import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.observe.AttemptObserver;
 import dev.emergent.operator.observe.AttemptState;
@@ -54,6 +55,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final ImagePolicy images;
+  private final KueueWorkloads kueue;
 
   public TrainingRunReconciler(
       KubernetesClient client,
@@ -62,7 +64,8 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       RunOutcomes outcomes,
       EventRecorder events,
       OperatorMetrics metrics,
-      ImagePolicy images) {
+      ImagePolicy images,
+      KueueWorkloads kueue) {
     this.client = client;
     this.objects = objects;
     this.attempts = attempts;
@@ -70,6 +73,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     this.events = events;
     this.metrics = metrics;
     this.images = images;
+    this.kueue = kueue;
   }
 
   @Override
@@ -129,13 +133,13 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       if (run == null) {
         return UpdateControl.noUpdate();
       }
-      return reconcileRun(run);
+      return reconcileRun(run, context);
     } finally {
       metrics.endReconcile(timer);
     }
   }
 
-  private UpdateControl<TrainingRun> reconcileRun(TrainingRun run) {
+  private UpdateControl<TrainingRun> reconcileRun(TrainingRun run, Context<TrainingRun> context) {
     TrainingRunStatus before = StatusUpdate.copy(run.getStatus());
     RunContext ctx = new RunContext(run, StatusUpdate.copy(run.getStatus()), Instant.now());
     RunPlan plan;
@@ -146,6 +150,9 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       return StatusUpdate.patchIfChanged(run, before, ctx.status(), Optional.empty());
     }
     StageStatuses.sync(ctx.status(), plan);
+    if (plan.settings().queueName() != null) {
+      kueue.watch(context.eventSourceRetriever(), run.getMetadata().getNamespace());
+    }
     Optional<Duration> requeue;
     if (ctx.status().phase == RunPhase.Failed) {
       requeue = outcomes.expireAfterTtl(ctx);

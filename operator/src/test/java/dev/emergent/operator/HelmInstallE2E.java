@@ -106,7 +106,8 @@ class HelmInstallE2E {
         call(namespace, "patch", "", "events"),
         call(namespace, "list", "", "resourcequotas"),
         call(namespace, "watch", "", "resourcequotas"),
-        call(namespace, "list", "kueue.x-k8s.io", "workloads"));
+        call(namespace, "list", "kueue.x-k8s.io", "workloads"),
+        call(namespace, "watch", "kueue.x-k8s.io", "workloads"));
   }
 
   /** What the operator does outside the namespaces it watches: its Lease, its CRD. */

@@ -415,14 +415,28 @@ abstract class TrainingRunScenarios {
         });
   }
 
+  /** Kueue's Workload kind, as installing Kueue serves it (the E2E suite has applied it). */
+  private void installKueueWorkloads() throws java.io.IOException {
+    try (var file = TrainingRunScenarios.class.getResourceAsStream("/kueue-crds.yaml")) {
+      for (var crd : client.load(file).items()) {
+        if (client.resource(crd).get() == null) {
+          client.resource(crd).create();
+        }
+      }
+    }
+  }
+
   @Test
-  void aQueuedStageSaysWhatKueueSaysAndAPreemptionKeepsTheBudget() {
+  void aQueuedStageSaysWhatKueueSaysAndAPreemptionKeepsTheBudget() throws Exception {
+    installKueueWorkloads();
     create("kueued", "  scheduling: {queueName: team-a}\n");
     kubelet.script("kueued", "pretrain", 1, Ending.RUN_FOREVER);
     await().atMost(TIMEOUT).until(() -> jobs("kueued").size() == 1);
     Job job = jobs("kueued").get(0);
     assertThat(job.getSpec().getSuspend()).isTrue();
 
+    // Only the watch on Workloads can carry this to the run: a queued attempt is looked at again
+    // after admission-recheck (minutes), and the Job does not change.
     workload(
         job,
         "[{type: QuotaReserved, status: 'False', reason: Pending, message: \"couldn't assign"
@@ -729,6 +743,7 @@ abstract class TrainingRunScenarios {
 
     // A new operator process: the same code with none of the old one's memory.
     RunOutcomes outcomes = new RunOutcomes(client, objects, events, metrics);
+    var kueue = new dev.emergent.operator.admission.KueueWorkloads(client);
     TrainingRunReconciler fresh =
         new TrainingRunReconciler(
             client,
@@ -743,14 +758,15 @@ abstract class TrainingRunScenarios {
                 outcomes,
                 new StageAdmission(
                     new dev.emergent.operator.admission.QuotaAdmission(client),
-                    new dev.emergent.operator.admission.KueueWorkloads(client),
+                    kueue,
                     objects,
                     events,
                     config)),
             outcomes,
             events,
             metrics,
-            new ImagePolicy(config));
+            new ImagePolicy(config),
+            kueue);
     for (int i = 0; i < 3; i++) {
       var control = fresh.reconcile(get("survivor"), null);
       control

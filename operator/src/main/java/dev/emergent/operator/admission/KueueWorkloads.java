@@ -1,20 +1,32 @@
 package dev.emergent.operator.admission;
 
+import dev.emergent.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What Kueue says about a stage's Job, from the Workload it made for it (owner reference): queued
- * with Kueue's own message, admitted to a ClusterQueue and flavor, or evicted/preempted. Read when
- * a queued run reconciles; the Workload API is optional, so a cluster without Kueue is named as
- * such instead of leaving the run waiting silently.
+ * with Kueue's own message, admitted to a ClusterQueue and flavor, or evicted/preempted. Watched
+ * from the first reconcile of a run that names a queue, so that a change Kueue makes wakes the run
+ * that owns the Job; the Workload API is optional, so a cluster without Kueue is named as such
+ * instead of leaving the run waiting silently.
  */
 @ApplicationScoped
 public class KueueWorkloads {
@@ -28,7 +40,10 @@ public class KueueWorkloads {
           .withNamespaced(true)
           .build();
 
+  static final String EVENT_SOURCE = "kueue-workloads";
+
   private final KubernetesClient client;
+  private volatile InformerEventSource<GenericKubernetesResource, TrainingRun> watched;
 
   public KueueWorkloads(KubernetesClient client) {
     this.client = client;
@@ -44,8 +59,40 @@ public class KueueWorkloads {
           "spec.scheduling.queueName is set, but this cluster serves no kueue.x-k8s.io Workloads:"
               + " install Kueue, or remove queueName to be admitted against ResourceQuotas");
 
+  /**
+   * Watches Kueue's Workloads in the namespaces the operator watches, from the first call on a
+   * cluster that serves them; until then each call asks the API server again, so that Kueue
+   * installed later is found. Returns whether the cluster serves Workloads.
+   */
+  public synchronized boolean watch(EventSourceRetriever<TrainingRun> sources, String namespace) {
+    if (watched != null) {
+      return true;
+    }
+    if (!served(namespace)) {
+      return false;
+    }
+    @SuppressWarnings("unchecked")
+    InformerEventSource<Job, TrainingRun> jobs =
+        (InformerEventSource<Job, TrainingRun>) sources.getEventSourceFor(Job.class);
+    var configuration =
+        InformerEventSourceConfiguration.from(
+                new GroupVersionKind(
+                    WORKLOADS.getGroup(), WORKLOADS.getVersion(), WORKLOADS.getKind()),
+                TrainingRun.class)
+            .withName(EVENT_SOURCE)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(workload -> runsOwning(workload, jobs))
+            .build();
+    watched =
+        (InformerEventSource<GenericKubernetesResource, TrainingRun>)
+            sources.dynamicallyRegisterEventSource(
+                new InformerEventSource<>(
+                    configuration, sources.eventSourceContextForDynamicRegistration()));
+    return true;
+  }
+
   /** Whether the cluster serves Kueue's Workloads in {@code namespace}. */
-  public boolean installed(String namespace) {
+  boolean served(String namespace) {
     try {
       client.genericKubernetesResources(WORKLOADS).inNamespace(namespace).list();
       return true;
@@ -57,23 +104,44 @@ public class KueueWorkloads {
     }
   }
 
+  /** Whether the last {@link #watch} found Kueue: then Workloads are watched. */
+  public boolean installed() {
+    return watched != null;
+  }
+
   /**
-   * Kueue's view of the Workload it made for the Job {@code jobUid} of {@code namespace}; empty
-   * while there is none yet.
+   * The runs whose Job the Workload is for: Kueue owns a Workload by its Job, and the Job by its
+   * run. A Workload of a Job this operator did not make maps to none.
+   */
+  private static Set<ResourceID> runsOwning(
+      GenericKubernetesResource workload, InformerEventSource<Job, TrainingRun> jobs) {
+    List<OwnerReference> owners = workload.getMetadata().getOwnerReferences();
+    if (owners == null) {
+      return Set.of();
+    }
+    var runs = Mappers.<Job>fromOwnerReferences(TrainingRun.class);
+    return owners.stream()
+        .filter(owner -> "Job".equals(owner.getKind()))
+        .flatMap(
+            owner ->
+                jobs
+                    .get(new ResourceID(owner.getName(), workload.getMetadata().getNamespace()))
+                    .stream())
+        .flatMap(job -> runs.toPrimaryResourceIDs(job).stream())
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Kueue's view of the Workload it made for the Job {@code jobUid} of {@code namespace}, from the
+   * watch; empty while there is none yet, and {@link #NOT_INSTALLED} on a cluster without Kueue.
    */
   public Optional<View> of(String namespace, String jobUid) {
-    List<GenericKubernetesResource> workloads;
-    try {
-      workloads =
-          client.genericKubernetesResources(WORKLOADS).inNamespace(namespace).list().getItems();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return Optional.of(NOT_INSTALLED);
-      }
-      throw e;
+    if (watched == null) {
+      return Optional.of(NOT_INSTALLED);
     }
-    return workloads.stream()
-        .filter(
+    return watched
+        .list(
+            namespace,
             w ->
                 w.getMetadata().getOwnerReferences() != null
                     && w.getMetadata().getOwnerReferences().stream()

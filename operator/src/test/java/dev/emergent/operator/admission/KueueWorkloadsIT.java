@@ -24,7 +24,8 @@ class KueueWorkloadsIT {
         .always();
     KueueWorkloads kueue = new KueueWorkloads(client);
 
-    assertThat(kueue.installed("team-a")).isFalse();
+    assertThat(kueue.served("team-a")).isFalse();
+    assertThat(kueue.installed()).isFalse();
     assertThat(kueue.of("team-a", "u1")).contains(KueueWorkloads.NOT_INSTALLED);
     assertThat(KueueWorkloads.NOT_INSTALLED.reason()).isEqualTo("KueueNotInstalled");
   }
