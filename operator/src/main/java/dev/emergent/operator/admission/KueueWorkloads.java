@@ -40,7 +40,7 @@ public class KueueWorkloads {
           .withNamespaced(true)
           .build();
 
-  static final String EVENT_SOURCE = "kueue-workloads";
+  private static final String EVENT_SOURCE = "kueue-workloads";
 
   private final KubernetesClient client;
   private volatile InformerEventSource<GenericKubernetesResource, TrainingRun> watched;
