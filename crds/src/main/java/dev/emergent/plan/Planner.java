@@ -12,6 +12,7 @@ import dev.emergent.api.v1alpha1.ScheduleSpec;
 import dev.emergent.api.v1alpha1.SchedulingSpec;
 import dev.emergent.api.v1alpha1.StageSpec;
 import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.api.v1alpha1.TokenizerSpec;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunSpec;
 import dev.emergent.api.v1alpha1.Vocabulary;
@@ -180,17 +181,19 @@ public final class Planner {
   }
 
   private static StageConfig.Model model(ModelSpec model, int vocabPadding) {
-    int padded = (Tokens.SIZE + vocabPadding - 1) / vocabPadding * vocabPadding;
-    Vocabulary vocab = model.vocab != null ? model.vocab : Vocabulary.BYTES;
+    TokenizerSpec tokenizer = model.tokenizer;
+    int vocabSize = tokenizer != null ? tokenizer.vocabSize : Tokens.SIZE;
+    int padded = (vocabSize + vocabPadding - 1) / vocabPadding * vocabPadding;
     return new StageConfig.Model(
         model.layers,
         model.dModel,
         model.heads,
         SpecValidator.ffnWidth(model),
         model.contextLength,
-        vocab.name().toLowerCase(),
-        Tokens.SIZE,
-        padded);
+        tokenizer != null ? StageConfig.Model.BPE : Vocabulary.BYTES.name().toLowerCase(),
+        vocabSize,
+        padded,
+        tokenizer != null ? tokenizer.path : null);
   }
 
   private static StageConfig.Data data(DataSpec data) {

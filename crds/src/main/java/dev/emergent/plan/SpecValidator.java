@@ -102,6 +102,9 @@ public final class SpecValidator {
     if (model.ffn != null && model.ffnMultiplier != null) {
       checks.fail("spec.model.ffn", "set ffn or ffnMultiplier, not both");
     }
+    if (model.vocab != null && model.tokenizer != null) {
+      checks.fail("spec.model.tokenizer", "set vocab or tokenizer, not both");
+    }
     if (model.dModel != null
         && model.heads != null
         && model.heads > 0

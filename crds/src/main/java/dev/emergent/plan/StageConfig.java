@@ -30,7 +30,11 @@ public record StageConfig(
     Ppo ppo,
     RewardModel rewardModel) {
 
-  /** Model shape; {@code paddedVocabSize} rows of the embedding, {@code vocabSize} of them used. */
+  /**
+   * Model shape; {@code paddedVocabSize} rows of the embedding, {@code vocabSize} of them used.
+   * {@code vocab} is {@code bytes}, or {@code bpe} with the {@code tokenizer} file's path.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
       int layers,
       int dModel,
@@ -39,7 +43,10 @@ public record StageConfig(
       int contextLength,
       String vocab,
       int vocabSize,
-      int paddedVocabSize) {}
+      int paddedVocabSize,
+      String tokenizer) {
+    public static final String BPE = "bpe";
+  }
 
   /** Data source: exactly one of builtin and path. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

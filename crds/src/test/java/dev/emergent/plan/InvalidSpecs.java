@@ -164,6 +164,26 @@ final class InvalidSpecs {
             "spec.model.ffn: set ffn or ffnMultiplier, not both",
             "set ffn or ffnMultiplier, not both"));
     cases.add(
+        cel(
+            "both vocab and tokenizer",
+            r -> {
+              r.getSpec().model.vocab = dev.emergent.api.v1alpha1.Vocabulary.BYTES;
+              r.getSpec().model.tokenizer = new dev.emergent.api.v1alpha1.TokenizerSpec();
+              r.getSpec().model.tokenizer.path = "tokenizer.json";
+              r.getSpec().model.tokenizer.vocabSize = 8192;
+            },
+            "spec.model.tokenizer: set vocab or tokenizer, not both",
+            "set vocab or tokenizer, not both"));
+    cases.add(
+        schema(
+            "a tokenizer without room for merges",
+            r -> {
+              r.getSpec().model.tokenizer = new dev.emergent.api.v1alpha1.TokenizerSpec();
+              r.getSpec().model.tokenizer.path = "tokenizer.json";
+              r.getSpec().model.tokenizer.vocabSize = 100;
+            },
+            "spec.model.tokenizer.vocabSize: must be between 262 and 1048576, got 100"));
+    cases.add(
         schema(
             "zero layers",
             r -> r.getSpec().model.layers = 0,

@@ -92,12 +92,27 @@ class PlannerTest {
   }
 
   @Test
+  void aTokenizerSizesTheEmbeddingByItsVocabularyPaddedForTheMesh() {
+    var run = Specs.fourStages();
+    run.getSpec().model.tokenizer = new dev.emergent.api.v1alpha1.TokenizerSpec();
+    run.getSpec().model.tokenizer.path = "tokenizers/fortunes.json";
+    run.getSpec().model.tokenizer.vocabSize = 8100;
+
+    StageConfig.Model model = Planner.plan(run).stages().get(0).config().model();
+
+    assertThat(model)
+        .isEqualTo(
+            new StageConfig.Model(
+                2, 64, 4, 256, 32, "bpe", 8100, 8128, "tokenizers/fortunes.json"));
+  }
+
+  @Test
   void resolvesEveryDefault() {
     StageConfig pretrain = Planner.plan(Specs.fourStages()).stages().get(0).config();
 
     assertThat(pretrain.seed()).isEqualTo(Defaults.SEED);
     assertThat(pretrain.model())
-        .isEqualTo(new StageConfig.Model(2, 64, 4, 256, 32, "bytes", 261, 320));
+        .isEqualTo(new StageConfig.Model(2, 64, 4, 256, 32, "bytes", 261, 320, null));
     assertThat(pretrain.data()).isEqualTo(new StageConfig.Data("arithmetic", null, 2, 0.1));
     assertThat(pretrain.batchSize()).isEqualTo(32);
     assertThat(pretrain.microBatchSize()).isEqualTo(16);

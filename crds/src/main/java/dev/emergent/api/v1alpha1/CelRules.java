@@ -172,6 +172,12 @@ public final class CelRules {
             "!(has(self.ffn) && has(self.ffnMultiplier))",
             "set ffn or ffnMultiplier, not both",
             ".ffn"));
+    rules.add(
+        new Rule(
+            "spec.model",
+            "!(has(self.vocab) && has(self.tokenizer))",
+            "set vocab or tokenizer, not both",
+            ".tokenizer"));
   }
 
   /** Rules that read the whole spec: the model against each mesh, stages against each other. */

@@ -22,6 +22,12 @@ public final class Limits {
   public static final int MAX_NAME = 63;
   public static final int MAX_PATH = 1024;
 
+  /** A BPE vocabulary: 256 bytes, 5 special tokens and at least one merge. */
+  public static final int MIN_BPE_VOCAB = 262;
+
+  /** Embedding rows; token shards hold ids as uint32 above 65536. */
+  public static final int MAX_VOCAB = 1 << 20;
+
   /** RFC 1123 label: stage and axis names become parts of Kubernetes object names. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 

@@ -50,4 +50,9 @@ public class ModelSpec {
       "Tokenizer. bytes: the 256 byte values plus special tokens (begin, end, prompt, response,"
           + " padding), padded to a multiple of the mesh axis 'model'. Default: bytes.")
   public Vocabulary vocab;
+
+  @JsonPropertyDescription(
+      "A byte-level BPE tokenizer trained by 'emergent tokenizer train', instead of vocab: bytes."
+          + " Its ids 0-260 are the bytes and special tokens, so prompt formats are unchanged.")
+  public TokenizerSpec tokenizer;
 }

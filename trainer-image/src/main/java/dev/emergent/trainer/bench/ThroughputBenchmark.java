@@ -14,6 +14,7 @@ import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.run.PeakFlops;
 import dev.emergent.trainer.run.Training;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -36,7 +37,7 @@ public final class ThroughputBenchmark {
     int steps = Integer.parseInt(args[5]);
     StageConfig.Model model =
         new StageConfig.Model(
-            layers, dModel, heads, 4 * dModel, context, "bytes", Tokens.SIZE, 320);
+            layers, dModel, heads, 4 * dModel, context, "bytes", Tokens.SIZE, 320, null);
     StageConfig config =
         new StageConfig(
             "bench",
@@ -63,7 +64,9 @@ public final class ThroughputBenchmark {
     AdamW adam = new AdamW(gpt.parameters(), 0.9, 0.95, 1e-8, 0.1);
     PretrainingBatches data =
         new PretrainingBatches(
-            new ArithmeticCorpus(new ArithmeticTask(2, 1234, 0.1)), 1234, context);
+            new ArithmeticCorpus(new ArithmeticTask(2, 1234, 0.1), BpeTokenizer.bytes()),
+            1234,
+            context);
     Training training = new Training(config, gpt, adam, data);
     for (int step = 0; step < WARMUP_STEPS; step++) {
       training.step(step);

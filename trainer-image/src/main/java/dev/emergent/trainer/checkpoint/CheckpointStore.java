@@ -6,6 +6,8 @@ import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.tensor.Parameters;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
+import dev.emergent.trainer.tokenizer.TokenizerJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -62,7 +64,8 @@ public final class CheckpointStore {
       Parameters parameters,
       AdamW optimizer,
       Manifest.TrainingState state,
-      Map<String, Double> metrics)
+      Map<String, Double> metrics,
+      BpeTokenizer tokenizer)
       throws IOException {
     Path stageDir = root.resolve(config.checkpoint().directory());
     Files.createDirectories(stageDir);
@@ -78,6 +81,11 @@ public final class CheckpointStore {
         OPTIMIZER_FILE,
         ArrayFiles.write(
             temporary.resolve(OPTIMIZER_FILE), optimizer.firstMoment(), optimizer.secondMoment()));
+    if (!tokenizer.isBytes()) {
+      Path file = temporary.resolve(Manifest.TOKENIZER_FILE);
+      TokenizerJson.write(tokenizer, file);
+      sha256.put(Manifest.TOKENIZER_FILE, ArrayFiles.sha256(file));
+    }
     Manifest manifest =
         new Manifest(
             Manifest.FORMAT,
@@ -94,7 +102,8 @@ public final class CheckpointStore {
             new Manifest.Optimizer(optimizer.steps(), List.of(OPTIMIZER_FILE)),
             state,
             metrics,
-            sha256);
+            sha256,
+            tokenizer.sha256());
     Path manifestFile = temporary.resolve(Manifest.FILE);
     Files.write(
         manifestFile,

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * manifest.json of a checkpoint: what was saved, in which files, with each file's SHA-256. Written
- * last, so a folder with a manifest is complete.
+ * last, so a folder with a manifest is complete. {@code tokenizerSha256} identifies the vocabulary
+ * the model was trained with (absent in checkpoints older than tokenizers: the byte vocabulary); a
+ * BPE tokenizer's file is saved alongside as {@link #TOKENIZER_FILE}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
@@ -26,10 +28,12 @@ public record Manifest(
     Optimizer optimizer,
     TrainingState state,
     Map<String, Double> metrics,
-    Map<String, String> sha256) {
+    Map<String, String> sha256,
+    String tokenizerSha256) {
 
   public static final int FORMAT = 1;
   public static final String FILE = "manifest.json";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
 
   /** A tensor's global shape and its element offset in a rank's flat parameter file. */
   public record Tensor(String name, List<Long> shape, long offset) {}
@@ -40,6 +44,9 @@ public record Manifest(
   /** AdamW state: update count and the files holding the first then second moments. */
   public record Optimizer(long steps, List<String> files) {}
 
-  /** Where training stands: the next step to run and the tokens consumed so far. */
-  public record TrainingState(long nextStep, long tokensSeen) {}
+  /**
+   * Where training stands: the next step to run, the tokens consumed so far, and for data read in
+   * order (prepared shards) the samples read, so that a resumed run reads on from there.
+   */
+  public record TrainingState(long nextStep, long tokensSeen, Long dataPosition) {}
 }

@@ -1,14 +1,17 @@
 package dev.emergent.trainer.data;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.util.SplittableRandom;
 
 /** Arithmetic problems written out and packed back to back: BEGIN 37+45=82 END BEGIN … */
 public final class ArithmeticCorpus implements TextCorpus {
   private final ArithmeticTask task;
+  private final BpeTokenizer tokenizer;
 
-  public ArithmeticCorpus(ArithmeticTask task) {
+  public ArithmeticCorpus(ArithmeticTask task, BpeTokenizer tokenizer) {
     this.task = task;
+    this.tokenizer = tokenizer;
   }
 
   @Override
@@ -16,7 +19,7 @@ public final class ArithmeticCorpus implements TextCorpus {
     int i = 0;
     while (i < window.length) {
       window[i++] = Tokens.BEGIN;
-      for (int id : ByteTokenizer.encode(task.draw(random, heldOut).text())) {
+      for (int id : tokenizer.encode(task.draw(random, heldOut).text())) {
         if (i < window.length) {
           window[i++] = id;
         }

@@ -1,6 +1,7 @@
 package dev.emergent.trainer.data;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ public final class JsonlTextCorpus implements TextCorpus {
   private final int[] train;
   private final int[] heldOut;
 
-  public JsonlTextCorpus(Path file, long seed, double heldOutFraction) throws IOException {
+  public JsonlTextCorpus(Path file, long seed, double heldOutFraction, BpeTokenizer tokenizer)
+      throws IOException {
     List<JsonlRecords.Line> lines = JsonlRecords.read(file, List.of("text"));
     List<Integer> trainIds = new ArrayList<>();
     List<Integer> heldOutIds = new ArrayList<>();
@@ -23,7 +25,7 @@ public final class JsonlTextCorpus implements TextCorpus {
       boolean held = (Seeds.mix(seed, line.number()) >>> 11) * 0x1.0p-53 < heldOutFraction;
       List<Integer> target = held ? heldOutIds : trainIds;
       target.add(Tokens.BEGIN);
-      for (int id : ByteTokenizer.encode(line.text("text"))) {
+      for (int id : tokenizer.encode(line.text("text"))) {
         target.add(id);
       }
       target.add(Tokens.END);

@@ -11,14 +11,21 @@ public final class PreferenceBatches {
   private final PostTrainingData.Preferences data;
   private final long seed;
   private final int time;
+  private final PromptFormat format;
 
   /** Token ids [2·pairs, T] flattened, and the flat index of each row's END. */
   public record Pairs(int pairs, int time, int[] ids, int[] last) {}
 
-  public PreferenceBatches(PostTrainingData.Preferences data, long seed, int time) {
+  public PreferenceBatches(
+      PostTrainingData.Preferences data, long seed, int time, PromptFormat format) {
+    this.format = format;
     this.data = data;
     this.seed = seed;
     this.time = time;
+  }
+
+  public PromptFormat format() {
+    return format;
   }
 
   public Pairs train(long step, int first, int count) {
@@ -35,8 +42,8 @@ public final class PreferenceBatches {
     for (int p = 0; p < count; p++) {
       PostTrainingData.Preference pair =
           data.preference(new SplittableRandom(Seeds.mix(seed, stream, first + p)), heldOut);
-      put(ids, last, 2 * p, PromptFormat.withCompletion(pair.prompt(), pair.chosen()));
-      put(ids, last, 2 * p + 1, PromptFormat.withCompletion(pair.prompt(), pair.rejected()));
+      put(ids, last, 2 * p, format.withCompletion(pair.prompt(), pair.chosen()));
+      put(ids, last, 2 * p + 1, format.withCompletion(pair.prompt(), pair.rejected()));
     }
     return new Pairs(count, time, ids, last);
   }

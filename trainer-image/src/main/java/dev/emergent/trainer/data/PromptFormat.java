@@ -1,15 +1,27 @@
 package dev.emergent.trainer.data;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.util.Arrays;
 
-/** Prompted sequences: BEGIN PROMPT prompt-bytes RESPONSE completion-bytes END. */
+/**
+ * Prompted sequences: BEGIN PROMPT prompt RESPONSE completion END, the text in the stage's
+ * vocabulary; the special tokens have the same ids in every vocabulary.
+ */
 public final class PromptFormat {
-  private PromptFormat() {}
+  private final BpeTokenizer tokenizer;
+
+  public PromptFormat(BpeTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+  }
+
+  public BpeTokenizer tokenizer() {
+    return tokenizer;
+  }
 
   /** The tokens a model sees before it answers. */
-  public static int[] prompt(String prompt) {
-    int[] text = ByteTokenizer.encode(prompt);
+  public int[] prompt(String prompt) {
+    int[] text = tokenizer.encode(prompt);
     int[] ids = new int[text.length + 3];
     ids[0] = Tokens.BEGIN;
     ids[1] = Tokens.PROMPT;
@@ -19,9 +31,9 @@ public final class PromptFormat {
   }
 
   /** Prompt, completion and END. */
-  public static int[] withCompletion(String prompt, String completion) {
+  public int[] withCompletion(String prompt, String completion) {
     int[] head = prompt(prompt);
-    int[] tail = ByteTokenizer.encode(completion);
+    int[] tail = tokenizer.encode(completion);
     int[] ids = Arrays.copyOf(head, head.length + tail.length + 1);
     System.arraycopy(tail, 0, ids, head.length, tail.length);
     ids[ids.length - 1] = Tokens.END;

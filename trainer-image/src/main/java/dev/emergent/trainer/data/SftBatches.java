@@ -9,10 +9,13 @@ import java.util.SplittableRandom;
  */
 public final class SftBatches extends SeededRows {
   private final PostTrainingData.Demonstrations data;
+  private final PromptFormat format;
 
-  public SftBatches(PostTrainingData.Demonstrations data, long seed, int time) {
+  public SftBatches(
+      PostTrainingData.Demonstrations data, long seed, int time, PromptFormat format) {
     super(seed, time);
     this.data = data;
+    this.format = format;
   }
 
   @Override
@@ -24,8 +27,8 @@ public final class SftBatches extends SeededRows {
       int[] targets,
       double[] weights) {
     PostTrainingData.Demonstration d = data.demonstration(random, heldOut);
-    int promptLength = PromptFormat.prompt(d.prompt()).length;
-    int[] full = PromptFormat.withCompletion(d.prompt(), d.completion());
+    int promptLength = format.prompt(d.prompt()).length;
+    int[] full = format.withCompletion(d.prompt(), d.completion());
     int cut = Math.max(0, full.length - (time + 1));
     int[] window = PromptFormat.fit(full, time + 1);
     for (int t = 0; t < time; t++) {

@@ -12,4 +12,12 @@ public interface StepBatches {
 
   /** Rows of held-out evaluation batch {@code index}; the same for every call. */
   Batch heldOut(int index, int first, int count);
+
+  /**
+   * The samples read before {@code step}, for data that reads a corpus in order and saves where it
+   * stands with each checkpoint; null for data generated per step.
+   */
+  default Long position(long step) {
+    return null;
+  }
 }

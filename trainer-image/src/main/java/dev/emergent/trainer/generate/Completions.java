@@ -2,7 +2,7 @@ package dev.emergent.trainer.generate;
 
 import dev.emergent.trainer.checkpoint.CheckpointLoader;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
-import dev.emergent.trainer.data.ByteTokenizer;
+import dev.emergent.trainer.checkpoint.CheckpointTokenizer;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
@@ -24,9 +24,10 @@ public final class Completions {
     gpt.parameters().initialize(0);
     CheckpointLoader.loadWeights(loaded, gpt.parameters());
     Generator generator = new Generator(gpt);
+    PromptFormat format = new PromptFormat(CheckpointTokenizer.of(loaded));
     List<String> completions = new ArrayList<>();
     for (String prompt : prompts) {
-      int[] ids = PromptFormat.prompt(prompt);
+      int[] ids = format.prompt(prompt);
       int room = gpt.shape().contextLength() - ids.length;
       if (room < 1) {
         completions.add("(prompt longer than the context)");
@@ -37,7 +38,7 @@ public final class Completions {
               ids,
               Generator.Sampling.greedy(Math.min(room, maxNewTokens)),
               new SplittableRandom(0));
-      completions.add(ByteTokenizer.decode(completion.tokens()));
+      completions.add(format.tokenizer().decode(completion.tokens()));
     }
     return completions;
   }

@@ -1,6 +1,5 @@
 package dev.emergent.trainer.generate;
 
-import dev.emergent.trainer.data.ByteTokenizer;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
@@ -17,10 +16,16 @@ public final class ExactMatch {
 
   private final PostTrainingData.Questions questions;
   private final long seed;
+  private final PromptFormat format;
 
-  public ExactMatch(PostTrainingData.Questions questions, long seed) {
+  public ExactMatch(PostTrainingData.Questions questions, long seed, PromptFormat format) {
     this.questions = questions;
     this.seed = seed;
+    this.format = format;
+  }
+
+  public PromptFormat format() {
+    return format;
   }
 
   public double of(Gpt gpt) {
@@ -32,16 +37,16 @@ public final class ExactMatch {
       if (q.answer() == null) {
         continue;
       }
-      int[] prompt = PromptFormat.prompt(q.prompt());
+      int[] prompt = format.prompt(q.prompt());
       int room = gpt.shape().contextLength() - prompt.length;
       if (room < 1) {
         continue;
       }
-      int maxNew = Math.min(room, ByteTokenizer.encode(q.answer()).length + 2);
+      int maxNew = Math.min(room, format.tokenizer().encode(q.answer()).length + 2);
       Generator.Completion completion =
           generator.complete(prompt, Generator.Sampling.greedy(maxNew), new SplittableRandom(i));
       asked++;
-      if (completion.ended() && ByteTokenizer.decode(completion.tokens()).equals(q.answer())) {
+      if (completion.ended() && format.tokenizer().decode(completion.tokens()).equals(q.answer())) {
         right++;
       }
     }

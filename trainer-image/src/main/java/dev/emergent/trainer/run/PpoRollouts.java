@@ -2,7 +2,6 @@ package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.Tokens;
-import dev.emergent.trainer.data.ByteTokenizer;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
@@ -119,7 +118,7 @@ final class PpoRollouts {
       PostTrainingData.Question q,
       Generator.Sampling sampling,
       SplittableRandom random) {
-    int[] prompt = PromptFormat.prompt(q.prompt());
+    int[] prompt = exactMatch.format().prompt(q.prompt());
     if (prompt.length >= time) {
       prompt = Arrays.copyOfRange(prompt, prompt.length - (time - 1), prompt.length);
     }
@@ -145,7 +144,7 @@ final class PpoRollouts {
     s.last = PromptFormat.scorePosition(sequence, time);
     s.answer = q.answer();
     s.prompt = q.prompt();
-    s.response = ByteTokenizer.decode(completion.tokens());
+    s.response = exactMatch.format().tokenizer().decode(completion.tokens());
     return s;
   }
 

@@ -75,6 +75,8 @@ public final class PpoTraining implements StageLoop {
     reference = new Gpt(shape, DataType.FLOAT);
     CheckpointLoader.loadWeights(store.open(config.inputs().policy()), reference.parameters());
     CheckpointStore.Loaded rewardCheckpoint = store.open(config.inputs().reward());
+    StageTokenizer.requireSame(
+        rewardCheckpoint.manifest(), rewardCheckpoint.folder(), exactMatch.format().tokenizer());
     Gpt reward = new Gpt(shape, DataType.FLOAT, true);
     CheckpointLoader.loadWeights(rewardCheckpoint, reward.parameters());
     value = new Gpt(shape, DataType.FLOAT, true);

@@ -140,7 +140,7 @@ public final class RewardTraining implements StageLoop {
       PostTrainingData.Demonstration d =
           demonstrations.demonstration(
               new SplittableRandom(Seeds.mix(config.seed(), -11, i)), true);
-      int[] sequence = PromptFormat.withCompletion(d.prompt(), d.completion());
+      int[] sequence = pairs.format().withCompletion(d.prompt(), d.completion());
       System.arraycopy(PromptFormat.fit(sequence, time), 0, ids, i * time, time);
       last[i] = i * time + PromptFormat.scorePosition(sequence, time);
     }

@@ -1,6 +1,7 @@
 package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.checkpoint.Manifest;
 import dev.emergent.trainer.data.ArithmeticCorpus;
 import dev.emergent.trainer.data.ArithmeticPostTraining;
 import dev.emergent.trainer.data.ArithmeticTask;
@@ -9,8 +10,13 @@ import dev.emergent.trainer.data.JsonlPostTraining;
 import dev.emergent.trainer.data.JsonlTextCorpus;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PretrainingBatches;
+import dev.emergent.trainer.data.StepBatches;
 import dev.emergent.trainer.data.TextCorpus;
+import dev.emergent.trainer.shards.ShardBatches;
+import dev.emergent.trainer.shards.TokenShards;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -38,9 +44,35 @@ final class StageData {
     return source(config, dataRoot, ArithmeticPostTraining::new, JsonlPostTraining::preferences);
   }
 
-  static PretrainingBatches pretraining(StageConfig config, Path dataRoot) throws IOException {
-    TextCorpus corpus = source(config, dataRoot, ArithmeticCorpus::new, JsonlTextCorpus::new);
-    return new PretrainingBatches(corpus, config.seed(), config.model().contextLength());
+  /**
+   * Pretraining text: built-in, {"text"} records, or a folder of prepared shards, read on from the
+   * position the checkpoint {@code state} saved.
+   */
+  static StepBatches pretraining(
+      StageConfig config, Path dataRoot, BpeTokenizer tokenizer, Manifest.TrainingState state)
+      throws IOException {
+    int time = config.model().contextLength();
+    String path = config.data().path();
+    if (path != null && Files.isDirectory(dataRoot.resolve(path))) {
+      long position =
+          state.dataPosition() != null
+              ? state.dataPosition()
+              : state.nextStep() * config.batchSize();
+      return new ShardBatches(
+          TokenShards.open(dataRoot.resolve(path), tokenizer.sha256()),
+          config.seed(),
+          time,
+          config.batchSize(),
+          state.nextStep(),
+          position);
+    }
+    TextCorpus corpus =
+        source(
+            config,
+            dataRoot,
+            task -> new ArithmeticCorpus(task, tokenizer),
+            (file, seed, heldOut) -> new JsonlTextCorpus(file, seed, heldOut, tokenizer));
+    return new PretrainingBatches(corpus, config.seed(), time);
   }
 
   /** Reads a JSONL file with the stage's seed and held-out fraction. */

@@ -18,6 +18,13 @@ public interface StageLoop {
     return Map.of();
   }
 
+  /**
+   * Where the stage's data stands before {@code step}, saved with checkpoints (see StepBatches).
+   */
+  default Long dataPosition(long step) {
+    return null;
+  }
+
   /** Name under which {@link StepResult#accuracy()} is reported. */
   default String accuracyMetric() {
     return "tokenAccuracy";

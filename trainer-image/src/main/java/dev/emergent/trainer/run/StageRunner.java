@@ -9,6 +9,7 @@ import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
 import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.data.PreferenceBatches;
+import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.SftBatches;
 import dev.emergent.trainer.generate.ExactMatch;
 import dev.emergent.trainer.mesh.DataParallel;
@@ -16,6 +17,7 @@ import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -115,8 +117,9 @@ public final class StageRunner {
     AdamW optimizer =
         new AdamW(gpt.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());
     Unsharded whole = new Unsharded(gpt, scalarHead, opt);
-    Manifest.TrainingState state = start(gpt, optimizer, whole);
-    StageLoop training = loop(gpt, optimizer, whole);
+    BpeTokenizer tokenizer = StageTokenizer.of(config, dataRoot);
+    Manifest.TrainingState state = start(gpt, optimizer, whole, tokenizer);
+    StageLoop training = loop(gpt, optimizer, whole, tokenizer, state);
     log.printf(
         "%s/%s: %s, %,d parameters, %d steps of %d sequences × %d tokens%n",
         config.run(),
@@ -160,8 +163,9 @@ public final class StageRunner {
                     done,
                     wholeModel.parameters(),
                     wholeOptimizer,
-                    new Manifest.TrainingState(done, tokensSeen),
-                    Map.copyOf(metrics));
+                    new Manifest.TrainingState(done, tokensSeen, training.dataPosition(done)),
+                    Map.copyOf(metrics),
+                    tokenizer);
       }
       progress.accept(
           progress("Running", done, metrics, checkpoint, throughput.eta(config.steps() - done)));
@@ -190,15 +194,22 @@ public final class StageRunner {
         ExitCode.SUCCEEDED, config.steps(), checkpoint, metrics, null, checkpointFallback);
   }
 
-  private StageLoop loop(Gpt gpt, AdamW optimizer, Unsharded whole) throws IOException {
+  private StageLoop loop(
+      Gpt gpt,
+      AdamW optimizer,
+      Unsharded whole,
+      BpeTokenizer tokenizer,
+      Manifest.TrainingState state)
+      throws IOException {
     int time = config.model().contextLength();
+    PromptFormat format = new PromptFormat(tokenizer);
     return switch (config.type()) {
       case Pretrain ->
           new Training(
               config,
               gpt,
               optimizer,
-              StageData.pretraining(config, dataRoot),
+              StageData.pretraining(config, dataRoot, tokenizer, state),
               null,
               dataParallel,
               whole::model);
@@ -207,8 +218,9 @@ public final class StageRunner {
               config,
               gpt,
               optimizer,
-              new SftBatches(StageData.demonstrations(config, dataRoot), config.seed(), time),
-              new ExactMatch(StageData.demonstrations(config, dataRoot), config.seed()),
+              new SftBatches(
+                  StageData.demonstrations(config, dataRoot), config.seed(), time, format),
+              new ExactMatch(StageData.demonstrations(config, dataRoot), config.seed(), format),
               dataParallel,
               whole::model);
       case RewardModel ->
@@ -216,7 +228,8 @@ public final class StageRunner {
               config,
               gpt,
               optimizer,
-              new PreferenceBatches(StageData.preferences(config, dataRoot), config.seed(), time),
+              new PreferenceBatches(
+                  StageData.preferences(config, dataRoot), config.seed(), time, format),
               StageData.demonstrations(config, dataRoot),
               dataParallel);
       case PPO ->
@@ -226,7 +239,7 @@ public final class StageRunner {
               optimizer,
               store,
               StageData.prompts(config, dataRoot),
-              new ExactMatch(StageData.prompts(config, dataRoot), config.seed()),
+              new ExactMatch(StageData.prompts(config, dataRoot), config.seed(), format),
               dataParallel);
     };
   }
@@ -235,8 +248,8 @@ public final class StageRunner {
    * Restores the stage's newest intact checkpoint (its latest, unless that fails verification), or
    * loads its input, or initialises from the seed.
    */
-  private Manifest.TrainingState start(Gpt gpt, AdamW optimizer, Unsharded whole)
-      throws IOException {
+  private Manifest.TrainingState start(
+      Gpt gpt, AdamW optimizer, Unsharded whole, BpeTokenizer tokenizer) throws IOException {
     CheckpointStore.Resume resume = store.resume(config);
     Optional<CheckpointStore.Loaded> latest = resume.checkpoint();
     if (!resume.skipped().isEmpty()) {
@@ -248,6 +261,7 @@ public final class StageRunner {
       log.printf("checkpoint fallback: %s%n", checkpointFallback);
     }
     if (latest.isPresent()) {
+      StageTokenizer.requireSame(latest.get().manifest(), latest.get().folder(), tokenizer);
       whole.load(latest.get(), optimizer);
       Manifest.TrainingState state = latest.get().manifest().state();
       log.printf(
@@ -258,12 +272,14 @@ public final class StageRunner {
     String input =
         config.type() == StageType.PPO ? config.inputs().policy() : config.inputs().init();
     if (input != null) {
-      List<String> fresh = whole.loadWeights(store.open(input), config.seed());
+      CheckpointStore.Loaded initial = store.open(input);
+      StageTokenizer.requireSame(initial.manifest(), initial.folder(), tokenizer);
+      List<String> fresh = whole.loadWeights(initial, config.seed());
       log.printf(
           "starting from %s%s%n",
           input, fresh.isEmpty() ? "" : " (newly initialised: " + String.join(", ", fresh) + ")");
     }
-    return new Manifest.TrainingState(0, 0);
+    return new Manifest.TrainingState(0, 0, null);
   }
 
   private String relative(Path folder) {

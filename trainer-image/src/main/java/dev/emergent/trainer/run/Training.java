@@ -63,6 +63,11 @@ public final class Training implements StageLoop {
    * all-reduced gradient equals the gradient of the global batch on one process.
    */
   @Override
+  public Long dataPosition(long step) {
+    return data.position(step);
+  }
+
+  @Override
   public StepResult step(long step) {
     int perRank = config.batchSize() / dataParallel.size();
     int firstRow = dataParallel.index() * perRank;

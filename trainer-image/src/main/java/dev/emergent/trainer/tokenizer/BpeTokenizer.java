@@ -74,6 +74,11 @@ public final class BpeTokenizer {
     return ((long) left << 32) | (right & 0xffffffffL);
   }
 
+  /** Whether this is the byte vocabulary: no merges. */
+  public boolean isBytes() {
+    return merges.isEmpty();
+  }
+
   public int vocabSize() {
     return symbols.size();
   }

@@ -8,6 +8,7 @@ import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.run.StageConfigs;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -43,8 +44,9 @@ class CheckpointStoreTest {
         step,
         gpt.parameters(),
         adam,
-        new Manifest.TrainingState(step, 640),
-        Map.of("loss", 1.5));
+        new Manifest.TrainingState(step, 640, null),
+        Map.of("loss", 1.5),
+        BpeTokenizer.bytes());
   }
 
   @Test
@@ -61,7 +63,7 @@ class CheckpointStoreTest {
     assertThat(restoredAdam.firstMoment()).isEqualTo(adam.firstMoment());
     assertThat(restoredAdam.secondMoment()).isEqualTo(adam.secondMoment());
     assertThat(restoredAdam.steps()).isEqualTo(2);
-    assertThat(loaded.manifest().state()).isEqualTo(new Manifest.TrainingState(4, 640));
+    assertThat(loaded.manifest().state()).isEqualTo(new Manifest.TrainingState(4, 640, null));
     assertThat(loaded.manifest().metrics()).isEqualTo(Map.of("loss", 1.5));
     assertThat(loaded.manifest().tensors()).hasSize(gpt.parameters().list().size());
   }

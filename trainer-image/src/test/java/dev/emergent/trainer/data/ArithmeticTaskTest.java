@@ -2,6 +2,7 @@ package dev.emergent.trainer.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +32,11 @@ class ArithmeticTaskTest {
   @Test
   void theSameSeedGivesTheSameRows() {
     PretrainingBatches a =
-        new PretrainingBatches(new ArithmeticCorpus(new ArithmeticTask(3, 1, 0.1)), 1, 32);
+        new PretrainingBatches(
+            new ArithmeticCorpus(new ArithmeticTask(3, 1, 0.1), BpeTokenizer.bytes()), 1, 32);
     PretrainingBatches b =
-        new PretrainingBatches(new ArithmeticCorpus(new ArithmeticTask(3, 1, 0.1)), 1, 32);
+        new PretrainingBatches(
+            new ArithmeticCorpus(new ArithmeticTask(3, 1, 0.1), BpeTokenizer.bytes()), 1, 32);
 
     assertThat(a.train(17, 0, 4).inputs()).isEqualTo(b.train(17, 0, 4).inputs());
     assertThat(a.train(17, 2, 2).inputs())

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.data.PreferenceBatches;
+import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.tensor.Parameter;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,8 @@ class RewardCenteringTest {
             new PreferenceBatches(
                 StageData.preferences(config, dataRoot),
                 config.seed(),
-                config.model().contextLength()),
+                config.model().contextLength(),
+                new PromptFormat(BpeTokenizer.bytes())),
             StageData.demonstrations(config, dataRoot),
             DataParallel.single());
     for (long step = 0; step < config.steps(); step++) {

@@ -66,6 +66,29 @@ public final class StageConfigs {
         c.rewardModel());
   }
 
+  /** The same stage reading {@code data}. */
+  public static StageConfig withData(StageConfig c, StageConfig.Data data) {
+    return new StageConfig(
+        c.run(),
+        c.stage(),
+        c.type(),
+        c.index(),
+        c.seed(),
+        c.model(),
+        c.mesh(),
+        data,
+        c.steps(),
+        c.batchSize(),
+        c.microBatchSize(),
+        c.gradientAccumulation(),
+        c.optimizer(),
+        c.evalEverySteps(),
+        c.checkpoint(),
+        c.inputs(),
+        c.ppo(),
+        c.rewardModel());
+  }
+
   /** A 1-layer, 4-step stage of any run, name, type and inputs. */
   public static StageConfig tiny(
       String run, String stage, StageType type, StageConfig.Inputs inputs) {
@@ -110,7 +133,7 @@ public final class StageConfigs {
         type,
         0,
         1234,
-        new StageConfig.Model(layers, dModel, heads, 4 * dModel, context, "bytes", 261, 320),
+        new StageConfig.Model(layers, dModel, heads, 4 * dModel, context, "bytes", 261, 320, null),
         new ResolvedMesh(List.of(new ResolvedMesh.Axis("data", 1)), 1, 1, Device.CPU),
         new StageConfig.Data("arithmetic", null, 2, 0.1),
         steps,

@@ -3,9 +3,12 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.Progress;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
+import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.shards.ShardFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,6 +39,33 @@ class StageRunnerTest {
       throws IOException {
     StageConfig config = everyTenSteps(StageConfigs.pretrain(2, 32, 2, 16, 20, 8, 4, 3e-3));
 
+    assertResumingGivesTheSameLosses(config, whole, split);
+  }
+
+  /** On prepared shards the checkpoint saves the samples read, and the restart reads on. */
+  @Test
+  void resumingOnPreparedShardsReadsOnFromTheSavedPosition(@TempDir Path whole, @TempDir Path split)
+      throws IOException {
+    for (Path root : List.of(whole, split)) {
+      ShardFixtures.writeCorpus(root.resolve("text"));
+      ShardFixtures.prepareBytes(root.resolve("text"), root.resolve("corpus"), 500, 0.1);
+    }
+    StageConfig config =
+        everyTenSteps(
+            StageConfigs.withData(
+                StageConfigs.pretrain(2, 32, 2, 16, 20, 8, 4, 3e-3),
+                new StageConfig.Data(null, "corpus", 2, 0.1)));
+
+    assertResumingGivesTheSameLosses(config, whole, split);
+    Manifest atTen =
+        new CheckpointStore(split)
+            .open(CheckpointPaths.step(config.run(), config.stage(), 10))
+            .manifest();
+    assertThat(atTen.state().dataPosition()).isEqualTo(10L * config.batchSize());
+  }
+
+  private void assertResumingGivesTheSameLosses(StageConfig config, Path whole, Path split)
+      throws IOException {
     List<Double> uninterrupted = losses(run(config, whole));
     List<Progress> beforeCrash = new ArrayList<>();
     PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

@@ -14,6 +14,7 @@ import dev.emergent.trainer.checkpoint.Manifest;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -146,8 +147,9 @@ class TrainerMainTest {
             1,
             poisoned.parameters(),
             new AdamW(poisoned.parameters(), 0.9, 0.95, 1e-8, 0),
-            new Manifest.TrainingState(1, 0),
-            Map.of());
+            new Manifest.TrainingState(1, 0, null),
+            Map.of(),
+            BpeTokenizer.bytes());
     StageConfig fromNan =
         StageConfigs.tiny(
             "test",

@@ -10,6 +10,7 @@ import dev.emergent.trainer.data.PretrainingBatches;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -57,7 +58,8 @@ class TrainingTest {
   void aMillionParameterModelLearnsArithmetic() {
     StageConfig config = StageConfigs.pretrain(4, 128, 4, 64, 300, 16, 16, 2e-3);
     PretrainingBatches data =
-        new PretrainingBatches(new ArithmeticCorpus(new ArithmeticTask(2, 1234, 0.1)), 1234, 64);
+        new PretrainingBatches(
+            new ArithmeticCorpus(new ArithmeticTask(2, 1234, 0.1), BpeTokenizer.bytes()), 1234, 64);
     Training training = training(config, data);
 
     double before = training.evalLoss();

@@ -1,0 +1,93 @@
+package dev.emergent.cli;
+
+import dev.emergent.trainer.data.CorpusFiles;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
+import dev.emergent.trainer.tokenizer.BpeTrainer;
+import dev.emergent.trainer.tokenizer.TokenizerJson;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code emergent tokenizer train}: learns a byte-level BPE vocabulary from a corpus. */
+@Command(
+    name = "tokenizer",
+    description = "Train a byte-level BPE tokenizer.",
+    subcommands = TokenizerCommand.Train.class)
+final class TokenizerCommand extends Main.CommandGroup {
+
+  @Command(
+      name = "train",
+      description =
+          "Learn byte-level BPE merges from CORPUS (text files, directories, JSONL) and write"
+              + " them as tokenizer.json (Hugging Face's format).")
+  static final class Train implements Callable<Integer> {
+    @Option(
+        names = "--vocab",
+        required = true,
+        description = "Vocabulary size: 256 bytes, 5 special tokens, the rest merges.")
+    int vocab;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        description = "The tokenizer.json to write.")
+    Path output;
+
+    @Option(
+        names = "--delimiter",
+        description = "A line that ends a document in plain text files (e.g. % for fortunes).")
+    String delimiter;
+
+    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Files and directories.")
+    List<Path> corpus;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Train(PrintStream out, PrintStream err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      if (vocab < BpeTrainer.MIN_VOCAB) {
+        err.println("emergent: --vocab must be at least " + BpeTrainer.MIN_VOCAB);
+        return Main.BAD_INPUT;
+      }
+      CorpusFiles files = new CorpusFiles(corpus, delimiter, false, err::println);
+      BpeTrainer trainer = new BpeTrainer();
+      CountProgress reading =
+          new CountProgress(
+              err, "counting words", files.totalBytes(), CountProgress.Unit.MEGABYTES);
+      files.read(
+          piece -> {
+            trainer.add(piece.text());
+            reading.update(files.bytesRead());
+          });
+      reading.finish(files.bytesRead());
+      CountProgress merging = new CountProgress(err, "merging", vocab, CountProgress.Unit.IDS);
+      BpeTokenizer tokenizer = trainer.train(vocab, merging::update);
+      merging.finish(tokenizer.vocabSize());
+      TokenizerJson.write(tokenizer, output);
+      out.printf(
+          "%s: %d ids (%d merges) from %d distinct words in %d files%s%n",
+          output,
+          tokenizer.vocabSize(),
+          tokenizer.vocabSize() - dev.emergent.plan.Tokens.SIZE,
+          trainer.distinctWords(),
+          files.files().size(),
+          tokenizer.vocabSize() < vocab
+              ? "; no pair of tokens occurs twice more, so fewer than " + vocab
+              : "");
+      out.printf(
+          "use it in a TrainingRun as  model: {tokenizer: {path: %s, vocabSize: %d}}%n",
+          output, tokenizer.vocabSize());
+      return Main.OK;
+    }
+  }
+}
