@@ -54,9 +54,14 @@ final class CountProgress {
     }
   }
 
+  /** The final count: on a terminal the bar's last redraw, else a line unless one said it. */
   void finish(long done) {
     String text = render(done, System.nanoTime());
-    out.println(terminal ? "\r" + text : text);
+    if (terminal) {
+      out.println("\r" + text);
+    } else if (lastTenth < 10) {
+      out.println(text);
+    }
   }
 
   private String render(long done, long now) {

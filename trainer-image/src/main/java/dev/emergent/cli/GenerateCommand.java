@@ -1,16 +1,44 @@
 package dev.emergent.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.generate.Completions;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code emergent generate CHECKPOINT PROMPT...}: greedy completions by a trained model. */
-final class GenerateCommand {
-  private static final int MAX_NEW_TOKENS = 32;
+/** {@code emergent generate}: completions by a trained model. */
+@Command(
+    name = "generate",
+    description =
+        "Complete prompts with a trained checkpoint: answers in the prompt format (greedy), or"
+            + " with --text a continuation of plain text (sampled).")
+final class GenerateCommand implements Callable<Integer> {
+  @Option(
+      names = "--text",
+      description =
+          "Continue PROMPT as plain text (temperature 0.8, top-k 40) instead of answering.")
+  boolean text;
+
+  @Option(names = "--json", description = "Print the completions as one JSON array.")
+  boolean json;
+
+  @Option(
+      names = "--max-new-tokens",
+      defaultValue = "32",
+      description = "Tokens to generate at most (default ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A checkpoint folder.")
+  Path checkpoint;
+
+  @Parameters(index = "1..*", arity = "1..*", paramLabel = "PROMPT")
+  List<String> prompts;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -19,25 +47,29 @@ final class GenerateCommand {
     this.err = err;
   }
 
-  int run(String[] args) {
-    if (args.length < 2) {
-      err.println("Usage: emergent generate CHECKPOINT PROMPT...");
+  @Override
+  public Integer call() throws Exception {
+    if (maxNewTokens < 1) {
+      err.println("emergent: --max-new-tokens must be at least 1");
       return Main.BAD_INPUT;
     }
-    Path checkpoint = Path.of(args[0]);
-    List<String> prompts = Arrays.asList(args).subList(1, args.length);
+    List<String> completions;
     try {
-      List<String> completions = Completions.of(checkpoint, prompts, MAX_NEW_TOKENS);
-      for (int i = 0; i < prompts.size(); i++) {
-        out.println(prompts.get(i) + completions.get(i));
-      }
-      return Main.OK;
+      completions =
+          text
+              ? Completions.continuing(checkpoint, prompts, maxNewTokens)
+              : Completions.of(checkpoint, prompts, maxNewTokens);
     } catch (CheckpointException e) {
       err.println("emergent: " + e.getMessage());
       return Main.BAD_INPUT;
-    } catch (IOException e) {
-      err.println("emergent: " + checkpoint + ": " + e.getMessage());
-      return Main.BAD_INPUT;
     }
+    if (json) {
+      out.println(new ObjectMapper().writeValueAsString(completions));
+    } else {
+      for (int i = 0; i < prompts.size(); i++) {
+        out.println(prompts.get(i) + completions.get(i));
+      }
+    }
+    return Main.OK;
   }
 }

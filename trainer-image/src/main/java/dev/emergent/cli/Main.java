@@ -22,8 +22,8 @@ public final class Main {
                                each rank's mesh coordinates and the resolved stage configs
         run FILE [--workdir DIR] [--resume] [--only STAGE]
                                run every stage of a TrainingRun as local processes
-        generate CHECKPOINT PROMPT...
-                               complete prompts with a trained checkpoint
+        generate [--text] CHECKPOINT PROMPT...
+                               complete prompts (or continue text) with a trained checkpoint
         tokenizer train --vocab N -o FILE CORPUS...
                                learn a byte-level BPE tokenizer (tokenizer.json)
         data prepare --tokenizer T -o DIR INPUT...
@@ -49,7 +49,7 @@ public final class Main {
     return switch (args[0]) {
       case "plan" -> new PlanCommand(out, err).run(rest);
       case "run" -> new RunCommand(out, err).run(rest);
-      case "generate" -> new GenerateCommand(out, err).run(rest);
+      case "generate" -> picocli(new GenerateCommand(out, err), rest, out, err);
       case "tokenizer" -> picocli(new TokenizerCommand(), rest, out, err);
       case "data" -> picocli(new DataCommand(), rest, out, err);
       default -> {

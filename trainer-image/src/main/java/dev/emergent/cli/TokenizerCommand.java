@@ -85,8 +85,9 @@ final class TokenizerCommand extends Main.CommandGroup {
               ? "; no pair of tokens occurs twice more, so fewer than " + vocab
               : "");
       out.printf(
-          "use it in a TrainingRun as  model: {tokenizer: {path: %s, vocabSize: %d}}%n",
-          output, tokenizer.vocabSize());
+          "use it in a TrainingRun as  model: {tokenizer: {path: %s, vocabSize: %d}}"
+              + "  (path relative to the TrainingRun file's folder)%n",
+          output.getFileName(), tokenizer.vocabSize());
       return Main.OK;
     }
   }

@@ -26,6 +26,17 @@ import java.util.SplittableRandom;
  */
 final class ReportWriter {
   private static final int SAMPLES = 6;
+
+  /**
+   * Openings that pretrained models on English text continue in the report; without a trailing
+   * space, which a BPE vocabulary attaches to the next word.
+   */
+  private static final List<String> TEXT_PROMPTS =
+      List.of("The", "You will", "A man", "Q: What is", "Love", "It is");
+
+  private static final int TEXT_TOKENS = 48;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private final Path folder;
   private final RunPlan plan;
   private final List<StageResult> results;
@@ -94,6 +105,7 @@ final class ReportWriter {
       html.append("</table>");
     }
     html.append(samples(checkpoints));
+    html.append(textSamples(checkpoints));
     html.append("<h2>Resolved plan</h2><pre>")
         .append(
             escape(
@@ -132,8 +144,9 @@ final class ReportWriter {
       questions.add(task.question(new SplittableRandom(1000 + i), true));
     }
     List<String> prompts = questions.stream().map(PostTrainingData.Question::prompt).toList();
-    List<String> before = generate(checkpoints.resolve(config.inputs().policy()), prompts);
-    List<String> ppoAnswers = generate(checkpoints.resolve(after.checkpoint()), prompts);
+    List<String> before =
+        generate(checkpoints.resolve(config.inputs().policy()), prompts, List.of());
+    List<String> ppoAnswers = generate(checkpoints.resolve(after.checkpoint()), prompts, List.of());
     StringBuilder html =
         new StringBuilder("<h2>Samples before and after PPO</h2><table>")
             .append("<tr><th>prompt</th><th>answer</th><th>before PPO</th><th>after PPO</th></tr>");
@@ -152,11 +165,53 @@ final class ReportWriter {
   }
 
   /**
-   * Completions from a child {@code emergent generate}: the runner itself never loads ND4J, whose
-   * native start-up banner would land in the middle of the run's output.
+   * Sampled continuations of a few openings by each pretraining stage that read real text (a JSONL
+   * file or prepared shards): what the model learned to write.
    */
-  private static List<String> generate(Path checkpoint, List<String> prompts) throws IOException {
-    List<String> arguments = new ArrayList<>(List.of("generate", checkpoint.toString()));
+  private String textSamples(Path checkpoints) throws IOException {
+    StringBuilder html = new StringBuilder();
+    for (StagePlan stage : plan.stages()) {
+      StageResult result =
+          results.stream()
+              .filter(r -> r.name().equals(stage.name()) && r.exitCode() == 0)
+              .findFirst()
+              .orElse(null);
+      if (stage.type() != StageType.Pretrain
+          || stage.config().data().path() == null
+          || result == null) {
+        continue;
+      }
+      List<String> completions =
+          generate(
+              checkpoints.resolve(result.checkpoint()),
+              TEXT_PROMPTS,
+              List.of("--text", "--max-new-tokens", String.valueOf(TEXT_TOKENS)));
+      html.append("<h2>Samples from ")
+          .append(escape(stage.name()))
+          .append("</h2><p>Sampled at temperature 0.8 (top-k 40), ")
+          .append(TEXT_TOKENS)
+          .append(" tokens at most.</p><table><tr><th>opening</th><th>continuation</th></tr>");
+      for (int i = 0; i < TEXT_PROMPTS.size(); i++) {
+        html.append("<tr><td>")
+            .append(escape(TEXT_PROMPTS.get(i)))
+            .append("</td><td style=\"white-space:pre-wrap\">")
+            .append(escape(completions.get(i)))
+            .append("</td></tr>");
+      }
+      html.append("</table>");
+    }
+    return html.toString();
+  }
+
+  /**
+   * Completions from a child {@code emergent generate --json}: the runner itself never loads ND4J,
+   * whose native start-up banner would land in the middle of the run's output.
+   */
+  private static List<String> generate(Path checkpoint, List<String> prompts, List<String> options)
+      throws IOException {
+    List<String> arguments = new ArrayList<>(List.of("generate", "--json"));
+    arguments.addAll(options);
+    arguments.add(checkpoint.toString());
     arguments.addAll(prompts);
     List<String> command = JavaCommand.of(List.of(), "dev.emergent.cli.Main", arguments);
     Process process =
@@ -166,18 +221,16 @@ final class ReportWriter {
       lines = reader.lines().toList();
     }
     try {
-      if (process.waitFor() != 0 || lines.size() < prompts.size()) {
+      if (process.waitFor() != 0 || lines.isEmpty()) {
         throw new IOException("generating samples from " + checkpoint + " failed");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while generating samples", e);
     }
-    List<String> results = lines.subList(lines.size() - prompts.size(), lines.size());
-    List<String> completions = new ArrayList<>();
-    for (int i = 0; i < prompts.size(); i++) {
-      completions.add(
-          results.get(i).substring(Math.min(prompts.get(i).length(), results.get(i).length())));
+    List<String> completions = List.of(JSON.readValue(lines.get(lines.size() - 1), String[].class));
+    if (completions.size() != prompts.size()) {
+      throw new IOException("generating samples from " + checkpoint + " failed");
     }
     return completions;
   }

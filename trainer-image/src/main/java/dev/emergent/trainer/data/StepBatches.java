@@ -20,4 +20,9 @@ public interface StepBatches {
   default Long position(long step) {
     return null;
   }
+
+  /** Bytes of source text per held-out token, where the data knows its text; else null. */
+  default Double heldOutBytesPerToken() {
+    return null;
+  }
 }

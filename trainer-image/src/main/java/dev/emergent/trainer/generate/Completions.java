@@ -1,5 +1,6 @@
 package dev.emergent.trainer.generate;
 
+import dev.emergent.plan.Tokens;
 import dev.emergent.trainer.checkpoint.CheckpointLoader;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.CheckpointTokenizer;
@@ -11,13 +12,52 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** Greedy completions of prompts by the model in a checkpoint folder. */
+/** Completions of prompts by the model in a checkpoint folder, in its own vocabulary. */
 public final class Completions {
+  /** Plain text is sampled: greedy decoding of a small model repeats itself. */
+  private static final double TEXT_TEMPERATURE = 0.8;
+
+  private static final int TEXT_TOP_K = 40;
+
   private Completions() {}
 
+  /** Greedy answers in the prompt format: BEGIN PROMPT prompt RESPONSE … */
   public static List<String> of(Path checkpoint, List<String> prompts, int maxNewTokens)
+      throws IOException {
+    return complete(
+        checkpoint, prompts, PromptFormat::prompt, Generator.Sampling::greedy, maxNewTokens);
+  }
+
+  /** Continuations of plain text, as pretraining saw it: BEGIN text … */
+  public static List<String> continuing(Path checkpoint, List<String> prompts, int maxNewTokens)
+      throws IOException {
+    return complete(
+        checkpoint,
+        prompts,
+        (format, prompt) -> {
+          int[] text = format.tokenizer().encode(prompt);
+          int[] ids = new int[text.length + 1];
+          ids[0] = Tokens.BEGIN;
+          System.arraycopy(text, 0, ids, 1, text.length);
+          return ids;
+        },
+        room -> new Generator.Sampling(TEXT_TEMPERATURE, TEXT_TOP_K, room),
+        maxNewTokens);
+  }
+
+  private interface Encoding {
+    int[] encode(PromptFormat format, String prompt);
+  }
+
+  private static List<String> complete(
+      Path checkpoint,
+      List<String> prompts,
+      Encoding encoding,
+      Function<Integer, Generator.Sampling> sampling,
+      int maxNewTokens)
       throws IOException {
     CheckpointStore.Loaded loaded = CheckpointStore.openFolder(checkpoint);
     Gpt gpt = new Gpt(ModelShape.of(loaded.manifest().model()), DataType.FLOAT);
@@ -27,7 +67,7 @@ public final class Completions {
     PromptFormat format = new PromptFormat(CheckpointTokenizer.of(loaded));
     List<String> completions = new ArrayList<>();
     for (String prompt : prompts) {
-      int[] ids = format.prompt(prompt);
+      int[] ids = encoding.encode(format, prompt);
       int room = gpt.shape().contextLength() - ids.length;
       if (room < 1) {
         completions.add("(prompt longer than the context)");
@@ -35,9 +75,7 @@ public final class Completions {
       }
       Generator.Completion completion =
           generator.complete(
-              ids,
-              Generator.Sampling.greedy(Math.min(room, maxNewTokens)),
-              new SplittableRandom(0));
+              ids, sampling.apply(Math.min(room, maxNewTokens)), new SplittableRandom(0));
       completions.add(format.tokenizer().decode(completion.tokens()));
     }
     return completions;

@@ -102,7 +102,13 @@ public final class Training implements StageLoop {
   @Override
   public Map<String, Double> evaluate() {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("evalLoss", evalLoss());
+    double evalLoss = evalLoss();
+    metrics.put("evalLoss", evalLoss);
+    Double bytesPerToken = data.heldOutBytesPerToken();
+    if (bytesPerToken != null) {
+      // Loss per byte of text, in bits: comparable across vocabularies, unlike loss per token.
+      metrics.put("evalBitsPerByte", evalLoss / Math.log(2) / bytesPerToken);
+    }
     if (exactMatch != null) {
       metrics.put("exactMatch", exactMatch.of(whole.get()));
     }

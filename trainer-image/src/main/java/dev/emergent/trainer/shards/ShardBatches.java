@@ -23,6 +23,7 @@ public final class ShardBatches implements StepBatches {
   private final long startStep;
   private final long startPosition;
   private final int rowsPerStep;
+  private final double heldOutBytesPerToken;
 
   /**
    * Resumes at {@code startStep} with {@code startPosition} samples already read, and {@code
@@ -33,7 +34,14 @@ public final class ShardBatches implements StepBatches {
       throws java.io.IOException {
     this.train = shards.split(ShardManifest.TRAIN);
     TokenShards.Split heldOut = shards.split(ShardManifest.VALIDATION);
-    this.validation = windows(heldOut, time) > 0 ? heldOut : train;
+    boolean validationSplit = windows(heldOut, time) > 0;
+    this.validation = validationSplit ? heldOut : train;
+    ShardManifest.Split counts =
+        shards
+            .manifest()
+            .splits()
+            .get(validationSplit ? ShardManifest.VALIDATION : ShardManifest.TRAIN);
+    this.heldOutBytesPerToken = (double) counts.bytes() / counts.tokens();
     this.time = time;
     long trainWindows = windows(train, time);
     if (trainWindows == 0) {
@@ -68,6 +76,11 @@ public final class ShardBatches implements StepBatches {
   @Override
   public Long position(long step) {
     return startPosition + (step - startStep) * rowsPerStep;
+  }
+
+  @Override
+  public Double heldOutBytesPerToken() {
+    return heldOutBytesPerToken;
   }
 
   private Batch rows(TokenShards.Split split, WindowOrder order, long firstSample, int count) {
