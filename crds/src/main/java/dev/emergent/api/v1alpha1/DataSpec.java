@@ -19,10 +19,12 @@ public class DataSpec {
   @Size(min = 1, max = Limits.MAX_PATH)
   @Pattern(Limits.RELATIVE_PATH)
   @JsonPropertyDescription(
-      "A JSONL file, relative to the checkpoint volume root (in a cluster) or to the"
-          + " TrainingRun file's folder (local runner). Records by stage type: Pretrain"
-          + " {\"text\"}, SFT {\"prompt\",\"completion\"}, RewardModel"
-          + " {\"prompt\",\"chosen\",\"rejected\"}, PPO {\"prompt\"}.")
+      "A JSONL file, or for Pretrain a folder prepared by 'emergent data prepare' (token"
+          + " shards, memory-mapped, each data rank reading only its rows), relative to the"
+          + " checkpoint volume root (in a cluster) or to the TrainingRun file's folder (local"
+          + " runner). JSONL records by stage type: Pretrain {\"text\"}, SFT"
+          + " {\"prompt\",\"completion\"}, RewardModel {\"prompt\",\"chosen\",\"rejected\"},"
+          + " PPO {\"prompt\"}.")
   public String path;
 
   @Min(1)
