@@ -66,15 +66,37 @@ public final class StageConfigs {
         c.rewardModel());
   }
 
+  /** The same stage with a BPE tokenizer of {@code vocabSize} ids from {@code path}. */
+  public static StageConfig withTokenizer(StageConfig c, String path, int vocabSize) {
+    StageConfig.Model m = c.model();
+    return with(
+        c,
+        new StageConfig.Model(
+            m.layers(),
+            m.dModel(),
+            m.heads(),
+            m.ffn(),
+            m.contextLength(),
+            StageConfig.Model.BPE,
+            vocabSize,
+            (vocabSize + 63) / 64 * 64,
+            path),
+        c.data());
+  }
+
   /** The same stage reading {@code data}. */
   public static StageConfig withData(StageConfig c, StageConfig.Data data) {
+    return with(c, c.model(), data);
+  }
+
+  private static StageConfig with(StageConfig c, StageConfig.Model model, StageConfig.Data data) {
     return new StageConfig(
         c.run(),
         c.stage(),
         c.type(),
         c.index(),
         c.seed(),
-        c.model(),
+        model,
         c.mesh(),
         data,
         c.steps(),

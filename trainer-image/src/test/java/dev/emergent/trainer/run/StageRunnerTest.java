@@ -3,12 +3,17 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.Progress;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.shards.ShardFixtures;
+import dev.emergent.trainer.tokenizer.BpeTokenizer;
+import dev.emergent.trainer.tokenizer.BpeTrainer;
+import dev.emergent.trainer.tokenizer.TokenizerJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,6 +95,33 @@ class StageRunnerTest {
     List<Double> resumed = new ArrayList<>(losses(beforeCrash));
     resumed.addAll(afterRestart);
     assertThat(resumed).isEqualTo(uninterrupted);
+  }
+
+  /** A checkpoint's weights mean nothing in another vocabulary; nor does a mis-sized tokenizer. */
+  @Test
+  void aStageRefusesACheckpointOfAnotherVocabularyAndAMisSizedTokenizer(@TempDir Path root)
+      throws IOException {
+    run(StageConfigs.tiny("test", "pretrain", StageType.Pretrain, StageConfig.Inputs.NONE), root);
+    BpeTrainer trainer = new BpeTrainer();
+    for (int i = 0; i < 20; i++) {
+      trainer.add("the sum of seven and five is twelve; the sum of three and four is seven");
+    }
+    BpeTokenizer tokenizer = trainer.train(280, size -> {});
+    TokenizerJson.write(tokenizer, root.resolve("tok.json"));
+    StageConfig sft =
+        StageConfigs.tiny(
+            "test",
+            "sft",
+            StageType.SFT,
+            new StageConfig.Inputs("test/pretrain/latest", null, null));
+
+    assertThatThrownBy(() -> run(StageConfigs.withTokenizer(sft, "tok.json", 280), root))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("test/pretrain/step-4 was trained with another tokenizer")
+        .hasMessageEndingWith("a model cannot change its vocabulary");
+    assertThatThrownBy(() -> run(StageConfigs.withTokenizer(sft, "tok.json", 300), root))
+        .isInstanceOf(BadInputException.class)
+        .hasMessage("tok.json has 280 ids, but spec.model.tokenizer.vocabSize says 300");
   }
 
   @Test
