@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code emergent data prepare}: tokenizes a corpus into shards that stages read from. */
 @Command(
@@ -57,17 +57,11 @@ final class DataCommand extends Main.CommandGroup {
     Integer threads;
 
     @Option(
-        names = "--delimiter",
-        description = "A line that ends a document in plain text files (e.g. % for fortunes).")
-    String delimiter;
-
-    @Option(
         names = "--strict",
         description = "Refuse the corpus at the first bad JSONL record instead of skipping it.")
     boolean strict;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Files and directories.")
-    List<Path> inputs;
+    @Mixin CorpusInputs inputs;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -96,7 +90,7 @@ final class DataCommand extends Main.CommandGroup {
       BpeTokenizer vocabulary =
           bytes ? BpeTokenizer.bytes() : TokenizerJson.read(Path.of(tokenizer));
       String source = bytes ? "bytes" : Path.of(tokenizer).getFileName().toString();
-      CorpusFiles corpus = new CorpusFiles(inputs, delimiter, strict, err::println);
+      CorpusFiles corpus = new CorpusFiles(inputs.paths, inputs.delimiter, strict, err::println);
       long started = System.nanoTime();
       CountProgress progress =
           new CountProgress(err, "tokenizing", corpus.totalBytes(), CountProgress.Unit.MEGABYTES);

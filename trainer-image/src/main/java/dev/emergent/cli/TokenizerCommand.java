@@ -6,11 +6,10 @@ import dev.emergent.trainer.tokenizer.BpeTrainer;
 import dev.emergent.trainer.tokenizer.TokenizerJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code emergent tokenizer train}: learns a byte-level BPE vocabulary from a corpus. */
 @Command(
@@ -37,13 +36,7 @@ final class TokenizerCommand extends Main.CommandGroup {
         description = "The tokenizer.json to write.")
     Path output;
 
-    @Option(
-        names = "--delimiter",
-        description = "A line that ends a document in plain text files (e.g. % for fortunes).")
-    String delimiter;
-
-    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Files and directories.")
-    List<Path> corpus;
+    @Mixin CorpusInputs corpus;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -59,7 +52,7 @@ final class TokenizerCommand extends Main.CommandGroup {
         err.println("emergent: --vocab must be at least " + BpeTrainer.MIN_VOCAB);
         return Main.BAD_INPUT;
       }
-      CorpusFiles files = new CorpusFiles(corpus, delimiter, false, err::println);
+      CorpusFiles files = new CorpusFiles(corpus.paths, corpus.delimiter, false, err::println);
       BpeTrainer trainer = new BpeTrainer();
       CountProgress reading =
           new CountProgress(

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emergent.trainer.shards.ShardFixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataPipelineIT {
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final InProcessCli cli = new InProcessCli();
 
   @BeforeEach
   void corpus() throws Exception {
@@ -28,20 +24,8 @@ class DataPipelineIT {
   }
 
   private int emergent(String... args) {
-    out.reset();
-    err.reset();
-    return Main.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private String out() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    cli.reset();
+    return cli.run(args);
   }
 
   @Test
@@ -58,9 +42,9 @@ class DataPipelineIT {
                 "-o",
                 dir.resolve("tok.json").toString(),
                 corpus))
-        .as(err())
+        .as(cli.err())
         .isZero();
-    assertThat(out()).contains("tok.json: 300 ids (39 merges)", "vocabSize: 300");
+    assertThat(cli.out()).contains("tok.json: 300 ids (39 merges)", "vocabSize: 300");
 
     assertThat(
             emergent(
@@ -77,10 +61,11 @@ class DataPipelineIT {
                 "-o",
                 dir.resolve("shards").toString(),
                 corpus))
-        .as(err())
+        .as(cli.err())
         .isZero();
-    assertThat(err()).contains("records.jsonl:2: not JSON", "records.jsonl:4: no \"text\"");
-    assertThat(out()).contains("train ", "validation ", "uint16 tokens", "2 bad records skipped");
+    assertThat(cli.err()).contains("records.jsonl:2: not JSON", "records.jsonl:4: no \"text\"");
+    assertThat(cli.out())
+        .contains("train ", "validation ", "uint16 tokens", "2 bad records skipped");
 
     Path run = dir.resolve("run.yaml");
     Files.writeString(
@@ -97,7 +82,9 @@ class DataPipelineIT {
           - {name: pretrain, type: Pretrain, data: {path: shards}, steps: 20, batchSize: 8, learningRate: 3.0e-3}
         """);
     Path work = dir.resolve("work");
-    assertThat(emergent("run", run.toString(), "--workdir", work.toString())).as(err()).isZero();
+    assertThat(emergent("run", run.toString(), "--workdir", work.toString()))
+        .as(cli.err())
+        .isZero();
     String report = Files.readString(work.resolve("report/index.html"));
     assertThat(report).contains("evalBitsPerByte", "Samples from pretrain", "<td>You will</td>");
     Path checkpoint = work.resolve("checkpoints/texts/pretrain/latest");
@@ -113,9 +100,9 @@ class DataPipelineIT {
                 checkpoint.toString(),
                 "Fortune",
                 "A penny"))
-        .as(err())
+        .as(cli.err())
         .isZero();
-    String[] completions = new ObjectMapper().readValue(out().strip(), String[].class);
+    String[] completions = new ObjectMapper().readValue(cli.out().strip(), String[].class);
     assertThat(completions).hasSize(2);
   }
 
@@ -136,13 +123,13 @@ class DataPipelineIT {
                 dir.resolve("shards").toString(),
                 corpus))
         .isEqualTo(Main.BAD_INPUT);
-    assertThat(err()).contains("records.jsonl:2: not JSON").doesNotContain("Exception");
+    assertThat(cli.err()).contains("records.jsonl:2: not JSON").doesNotContain("Exception");
 
     assertThat(emergent("tokenizer", "train", "-o", "x.json", corpus)).isEqualTo(Main.BAD_INPUT);
-    assertThat(err()).contains("Missing required option: '--vocab=<vocab>'");
+    assertThat(cli.err()).contains("Missing required option: '--vocab=<vocab>'");
 
     assertThat(emergent("tokenizer")).isEqualTo(Main.BAD_INPUT);
-    assertThat(err()).contains("Usage: tokenizer", "train");
+    assertThat(cli.err()).contains("Usage: tokenizer", "train");
 
     assertThat(
             emergent(
@@ -154,6 +141,6 @@ class DataPipelineIT {
                 dir.resolve("shards").toString(),
                 corpus))
         .isEqualTo(Main.BAD_INPUT);
-    assertThat(err()).contains("none.json: no such tokenizer file");
+    assertThat(cli.err()).contains("none.json: no such tokenizer file");
   }
 }

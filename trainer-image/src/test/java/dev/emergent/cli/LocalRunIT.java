@@ -2,9 +2,6 @@ package dev.emergent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** `emergent run` on a tiny four-stage TrainingRun with two ranks, as real processes. */
 class LocalRunIT {
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final InProcessCli cli = new InProcessCli();
 
   private Path spec(int pretrainSteps) throws Exception {
     Path file = dir.resolve("tiny.yaml");
@@ -43,10 +39,7 @@ class LocalRunIT {
   }
 
   private int emergent(String... args) {
-    return Main.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return cli.run(args);
   }
 
   private static List<ProcessHandle> trainers() {
@@ -62,7 +55,7 @@ class LocalRunIT {
 
     int code = emergent("run", spec(20).toString(), "--workdir", work.toString());
 
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(code).as(cli.err()).isZero();
     for (String stage : List.of("pretrain", "sft", "reward", "ppo")) {
       assertThat(work.resolve("checkpoints/tiny/" + stage + "/latest/manifest.json")).exists();
     }
@@ -76,8 +69,7 @@ class LocalRunIT {
             "reward-model score of sampled answers",
             "Samples before and after PPO",
             "\"stage\" : \"ppo\"");
-    assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("[4/4] ppo", "Done in", "rewardAccuracy", "sampleScoreGain");
+    assertThat(cli.out()).contains("[4/4] ppo", "Done in", "rewardAccuracy", "sampleScoreGain");
     assertThat(trainers()).isEmpty();
   }
 
@@ -99,13 +91,13 @@ class LocalRunIT {
     int code = run.get(60, TimeUnit.SECONDS);
 
     assertThat(code).isNotZero();
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("stage pretrain failed: rank");
+    assertThat(cli.err()).contains("stage pretrain failed: rank");
     Thread.sleep(500);
     assertThat(trainers()).isEmpty();
 
     int resumed = emergent("run", yaml.toString(), "--workdir", work.toString(), "--resume");
 
-    assertThat(resumed).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(resumed).as(cli.err()).isZero();
     assertThat(Files.readString(work.resolve("logs/pretrain-rank0.log")))
         .contains("resuming from tiny/pretrain/step-");
   }
@@ -115,7 +107,7 @@ class LocalRunIT {
     assertThat(emergent("run", dir.resolve("missing.yaml").toString())).isEqualTo(Main.BAD_INPUT);
     assertThat(emergent("run", spec(10).toString(), "--only", "nope")).isEqualTo(Main.BAD_INPUT);
 
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(cli.err())
         .contains("missing.yaml: no such file")
         .contains("has no stage \"nope\" (stages: pretrain, sft, reward, ppo)")
         .doesNotContain("Exception");

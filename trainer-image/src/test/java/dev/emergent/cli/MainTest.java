@@ -2,10 +2,7 @@ package dev.emergent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,29 +11,17 @@ import org.junit.jupiter.api.io.TempDir;
 class MainTest {
   private static final String QUICKSTART = "../examples/quickstart.yaml";
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final InProcessCli cli = new InProcessCli();
 
   private int emergent(String... args) {
-    return Main.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  private String out() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return cli.run(args);
   }
 
   @Test
   void planPrintsStagesMeshCoordinatesAndResolvedConfigs() {
     assertThat(emergent("plan", QUICKSTART)).isZero();
 
-    assertThat(out())
+    assertThat(cli.out())
         .contains("TrainingRun quickstart: 4 stages, seed 1234, checkpoints on a new 1Gi claim")
         .contains("Stage 1/4  pretrain  (Pretrain, 1000 steps)")
         .contains("mesh      data=2 × model=1 (2 pods × 1 cpu), world size 2")
@@ -44,14 +29,14 @@ class MainTest {
         .contains("Stage 4/4  ppo  (PPO, 60 steps)")
         .contains("inputs    policy quickstart/sft/latest, reward model quickstart/reward/latest")
         .contains("\"klCoef\" : 0.02");
-    assertThat(err()).isEmpty();
+    assertThat(cli.err()).isEmpty();
   }
 
   @Test
   void planAsJsonHasEveryStage() {
     assertThat(emergent("plan", QUICKSTART, "--json")).isZero();
 
-    assertThat(out()).contains("\"run\" : \"quickstart\"").contains("\"stages\" : [");
+    assertThat(cli.out()).contains("\"run\" : \"quickstart\"").contains("\"stages\" : [");
   }
 
   @Test
@@ -65,27 +50,27 @@ class MainTest {
 
     assertThat(emergent("plan", file.toString())).isEqualTo(Main.BAD_INPUT);
 
-    assertThat(err())
+    assertThat(cli.err())
         .isEqualTo(
             "emergent: "
                 + file
                 + " is not a valid TrainingRun:\n"
                 + "  spec.model.dModel: must be divisible by heads (3), got 128\n"
                 + "  spec.stages[0].steps: must be between 1 and 100000000, got 0\n");
-    assertThat(out()).isEmpty();
+    assertThat(cli.out()).isEmpty();
   }
 
   @Test
   void aMissingFileIsBadInput() {
     assertThat(emergent("plan", "no/such.yaml")).isEqualTo(Main.BAD_INPUT);
 
-    assertThat(err()).isEqualTo("emergent: no/such.yaml: no such file\n");
+    assertThat(cli.err()).isEqualTo("emergent: no/such.yaml: no such file\n");
   }
 
   @Test
   void unknownCommandsAndMissingArgumentsShowUsage() {
     assertThat(emergent("train", QUICKSTART)).isEqualTo(Main.BAD_INPUT);
-    assertThat(err()).contains("unknown command \"train\"").contains("Usage: emergent");
+    assertThat(cli.err()).contains("unknown command \"train\"").contains("Usage: emergent");
 
     assertThat(emergent("plan")).isEqualTo(Main.BAD_INPUT);
     assertThat(emergent()).isEqualTo(Main.BAD_INPUT);
@@ -95,6 +80,6 @@ class MainTest {
   void helpGoesToStandardOutput() {
     assertThat(emergent("--help")).isZero();
 
-    assertThat(out()).startsWith("Usage: emergent COMMAND");
+    assertThat(cli.out()).startsWith("Usage: emergent COMMAND");
   }
 }

@@ -45,25 +45,7 @@ public final class StageConfigs {
             data * model / devicesPerPod,
             devicesPerPod,
             Device.CPU);
-    return new StageConfig(
-        c.run(),
-        c.stage(),
-        c.type(),
-        c.index(),
-        c.seed(),
-        c.model(),
-        mesh,
-        c.data(),
-        c.steps(),
-        c.batchSize(),
-        c.batchSize() / data,
-        1,
-        c.optimizer(),
-        c.evalEverySteps(),
-        c.checkpoint(),
-        c.inputs(),
-        c.ppo(),
-        c.rewardModel());
+    return with(c, c.model(), mesh, c.data(), c.batchSize() / data, 1, c.checkpoint());
   }
 
   /** The same stage with a BPE tokenizer of {@code vocabSize} ids from {@code path}. */
@@ -81,15 +63,39 @@ public final class StageConfigs {
             vocabSize,
             (vocabSize + 63) / 64 * 64,
             path),
-        c.data());
+        c.mesh(),
+        c.data(),
+        c.microBatchSize(),
+        c.gradientAccumulation(),
+        c.checkpoint());
   }
 
   /** The same stage reading {@code data}. */
   public static StageConfig withData(StageConfig c, StageConfig.Data data) {
-    return with(c, c.model(), data);
+    return with(
+        c, c.model(), c.mesh(), data, c.microBatchSize(), c.gradientAccumulation(), c.checkpoint());
   }
 
-  private static StageConfig with(StageConfig c, StageConfig.Model model, StageConfig.Data data) {
+  /** The same stage with a checkpoint every {@code steps} steps, the last two kept. */
+  public static StageConfig checkpointEvery(StageConfig c, int steps) {
+    return with(
+        c,
+        c.model(),
+        c.mesh(),
+        c.data(),
+        c.microBatchSize(),
+        c.gradientAccumulation(),
+        new StageConfig.Checkpoint(c.checkpoint().directory(), steps, 2));
+  }
+
+  private static StageConfig with(
+      StageConfig c,
+      StageConfig.Model model,
+      ResolvedMesh mesh,
+      StageConfig.Data data,
+      int microBatchSize,
+      int gradientAccumulation,
+      StageConfig.Checkpoint checkpoint) {
     return new StageConfig(
         c.run(),
         c.stage(),
@@ -97,15 +103,15 @@ public final class StageConfigs {
         c.index(),
         c.seed(),
         model,
-        c.mesh(),
+        mesh,
         data,
         c.steps(),
         c.batchSize(),
-        c.microBatchSize(),
-        c.gradientAccumulation(),
+        microBatchSize,
+        gradientAccumulation,
         c.optimizer(),
         c.evalEverySteps(),
-        c.checkpoint(),
+        checkpoint,
         c.inputs(),
         c.ppo(),
         c.rewardModel());

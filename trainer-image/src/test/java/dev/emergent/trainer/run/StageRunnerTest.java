@@ -42,7 +42,8 @@ class StageRunnerTest {
   @Test
   void resumingFromACheckpointGivesTheSameLosses(@TempDir Path whole, @TempDir Path split)
       throws IOException {
-    StageConfig config = everyTenSteps(StageConfigs.pretrain(2, 32, 2, 16, 20, 8, 4, 3e-3));
+    StageConfig config =
+        StageConfigs.checkpointEvery(StageConfigs.pretrain(2, 32, 2, 16, 20, 8, 4, 3e-3), 10);
 
     assertResumingGivesTheSameLosses(config, whole, split);
   }
@@ -56,10 +57,11 @@ class StageRunnerTest {
       ShardFixtures.prepareBytes(root.resolve("text"), root.resolve("corpus"), 500, 0.1);
     }
     StageConfig config =
-        everyTenSteps(
+        StageConfigs.checkpointEvery(
             StageConfigs.withData(
                 StageConfigs.pretrain(2, 32, 2, 16, 20, 8, 4, 3e-3),
-                new StageConfig.Data(null, "corpus", 2, 0.1)));
+                new StageConfig.Data(null, "corpus", 2, 0.1)),
+            10);
 
     assertResumingGivesTheSameLosses(config, whole, split);
     Manifest atTen =
@@ -134,27 +136,5 @@ class StageRunnerTest {
     assertThat(losses(again)).isEmpty();
     assertThat(again.get(again.size() - 1).state()).isEqualTo("Succeeded");
     assertThat(again.get(again.size() - 1).checkpoint()).isEqualTo("test/pretrain/step-4");
-  }
-
-  private static StageConfig everyTenSteps(StageConfig c) {
-    return new StageConfig(
-        c.run(),
-        c.stage(),
-        c.type(),
-        c.index(),
-        c.seed(),
-        c.model(),
-        c.mesh(),
-        c.data(),
-        c.steps(),
-        c.batchSize(),
-        c.microBatchSize(),
-        c.gradientAccumulation(),
-        c.optimizer(),
-        c.evalEverySteps(),
-        new StageConfig.Checkpoint(c.checkpoint().directory(), 10, 2),
-        c.inputs(),
-        c.ppo(),
-        c.rewardModel());
   }
 }
