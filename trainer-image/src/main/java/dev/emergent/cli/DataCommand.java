@@ -8,7 +8,6 @@ import dev.emergent.trainer.tokenizer.TokenizerJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +27,7 @@ final class DataCommand extends Main.CommandGroup {
           "Tokenize INPUT (text files, directories, JSONL) into fixed-size token shards with a"
               + " manifest, split into train and validation by document. A stage reads the"
               + " folder with data: {path: DIR}.")
-  static final class Prepare implements Callable<Integer> {
+  static final class Prepare extends ConsoleCommand {
     @Option(
         names = "--tokenizer",
         required = true,
@@ -63,12 +62,8 @@ final class DataCommand extends Main.CommandGroup {
 
     @Mixin CorpusInputs inputs;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     Prepare(PrintStream out, PrintStream err) {
-      this.out = out;
-      this.err = err;
+      super(out, err);
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.emergent.trainer.generate.Completions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Complete prompts with a trained checkpoint: answers in the prompt format (greedy), or"
             + " with --text a continuation of plain text (sampled).")
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand extends ConsoleCommand {
   @Option(
       names = "--text",
       description =
@@ -39,12 +38,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "PROMPT")
   List<String> prompts;
 
-  private final PrintStream out;
-  private final PrintStream err;
-
   GenerateCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.emergent.trainer.tokenizer.BpeTrainer;
 import dev.emergent.trainer.tokenizer.TokenizerJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +22,7 @@ final class TokenizerCommand extends Main.CommandGroup {
       description =
           "Learn byte-level BPE merges from CORPUS (text files, directories, JSONL) and write"
               + " them as tokenizer.json (Hugging Face's format).")
-  static final class Train implements Callable<Integer> {
+  static final class Train extends ConsoleCommand {
     @Option(
         names = "--vocab",
         required = true,
@@ -38,12 +37,8 @@ final class TokenizerCommand extends Main.CommandGroup {
 
     @Mixin CorpusInputs corpus;
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     Train(PrintStream out, PrintStream err) {
-      this.out = out;
-      this.err = err;
+      super(out, err);
     }
 
     @Override
