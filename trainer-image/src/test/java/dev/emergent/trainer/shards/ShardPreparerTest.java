@@ -145,8 +145,31 @@ class ShardPreparerTest {
   }
 
   @Test
-  void largeVocabulariesAreStoredAsUint32() {
+  void largeVocabulariesAreStoredAsUint32AndReadBack() throws IOException {
     assertThat(ShardManifest.dtypeFor(65536)).isEqualTo("uint16");
     assertThat(ShardManifest.dtypeFor(65537)).isEqualTo("uint32");
+    int[] ids = {Tokens.BEGIN, 65535, 65536, 70000, 1 << 19, 7, Tokens.END};
+    ShardManifest.Split split;
+    try (ShardWriter writer = new ShardWriter(dir, ShardManifest.TRAIN, 3, 4)) {
+      writer.write(ids, 12, true);
+      writer.close();
+      split = writer.split();
+    }
+    ShardManifest.Split empty = new ShardManifest.Split(0, 0, 0, List.of());
+    new ShardManifest(
+            ShardManifest.FORMAT,
+            new ShardManifest.Tokenizer("big.json", "a".repeat(64), 1 << 20),
+            "uint32",
+            3,
+            0,
+            java.util.Map.of(ShardManifest.TRAIN, split, ShardManifest.VALIDATION, empty),
+            0,
+            List.of())
+        .write(dir);
+
+    int[] read = new int[ids.length];
+    TokenShards.open(dir, "a".repeat(64)).split(ShardManifest.TRAIN).read(0, read);
+    assertThat(split.shards()).hasSize(3);
+    assertThat(read).containsExactly(ids);
   }
 }
