@@ -1,8 +1,12 @@
 package dev.emergent.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -33,6 +37,38 @@ public class LeaderElection {
       return null;
     }
     LOG.infof("Leader election through the Lease %s/%s", namespace.get(), LEASE_NAME);
-    return new LeaderElectionConfiguration(LEASE_NAME, namespace.get());
+    return new LeaderElectionConfiguration(
+        LEASE_NAME,
+        namespace.get(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        null,
+        new LeaderCallbacks(() -> {}, LeaderElection::exitAfterLosingTheLease, leader -> {}),
+        false);
+  }
+
+  private static volatile boolean shuttingDown;
+
+  /** Before the operator stops (which stops leading too): a Lease given up, not lost. */
+  void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+    shuttingDown = true;
+  }
+
+  /**
+   * Another replica may reconcile now, so this one exits and comes back as a follower. Not on the
+   * calling thread, and not while the JVM shuts down: a System.exit from inside the shutdown would
+   * wait forever for the shutdown hook that waits for it (JOSDK's own exit-on-stop-leading does
+   * exactly that, so that a pod took its whole grace period to end on SIGTERM).
+   */
+  static void exitAfterLosingTheLease() {
+    if (shuttingDown) {
+      LOG.info("Gave up the Lease on shutdown");
+      return;
+    }
+    LOG.warn("Lost the Lease; exiting so that a restart joins as a follower");
+    Thread exit = new Thread(() -> System.exit(1), "lease-lost-exit");
+    exit.setDaemon(true);
+    exit.start();
   }
 }

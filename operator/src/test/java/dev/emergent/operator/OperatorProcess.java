@@ -53,6 +53,17 @@ final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Asks the process to end (SIGTERM, as the kubelet does) and returns its exit code, or -1 when it
+   * is still running after {@code grace}, as a pod would be killed after its grace period.
+   */
+  int terminate(Duration grace) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? process.exitValue()
+        : -1;
+  }
+
   /** Ends the process at once, as the node or the OOM killer would. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -98,6 +98,10 @@ class OperatorProcessE2E {
     Lease lease = client.leases().inNamespace(NAMESPACE).withName(LeaderElection.LEASE_NAME).get();
     assertThat(lease).isNotNull();
     assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+    // SIGTERM ends the leader promptly (it once waited forever in its own shutdown).
+    assertThat(operator.terminate(java.time.Duration.ofSeconds(20)))
+        .as("exit code after SIGTERM (-1: still running after 20 s)")
+        .isEqualTo(143);
   }
 
   @Test
