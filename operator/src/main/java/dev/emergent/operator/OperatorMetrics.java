@@ -31,6 +31,7 @@ public class OperatorMetrics {
     reconcile =
         Timer.builder("emergent.reconcile.duration")
             .description("Time of one TrainingRun reconcile")
+            .publishPercentiles(0.5, 0.99)
             .register(registry);
   }
 
