@@ -1,13 +1,12 @@
 package dev.emergent.trainer.checkpoint;
 
+import dev.emergent.trainer.io.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Raw array files: the arrays' memory as is (little-endian on x86), fsynced, hashed. */
@@ -16,7 +15,7 @@ final class ArrayFiles {
 
   /** Writes the arrays one after another to {@code file} and returns the file's SHA-256. */
   static String write(Path file, INDArray... arrays) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = Sha256.digest();
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       for (INDArray array : arrays) {
@@ -28,7 +27,7 @@ final class ArrayFiles {
       }
       channel.force(true);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.hex(digest);
   }
 
   /** Fills the arrays from {@code file}, which must hold exactly their bytes. */
@@ -50,27 +49,6 @@ final class ArrayFiles {
           }
         }
       }
-    }
-  }
-
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest = sha256();
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-      while (channel.read(buffer) >= 0) {
-        buffer.flip();
-        digest.update(buffer);
-        buffer.clear();
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
   }
 }

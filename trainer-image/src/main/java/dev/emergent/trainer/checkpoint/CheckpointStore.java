@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emergent.plan.CheckpointPaths;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.io.Sha256;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.tensor.Parameters;
 import dev.emergent.trainer.tokenizer.BpeTokenizer;
@@ -84,7 +85,7 @@ public final class CheckpointStore {
     if (!tokenizer.isBytes()) {
       Path file = temporary.resolve(Manifest.TOKENIZER_FILE);
       TokenizerJson.write(tokenizer, file);
-      sha256.put(Manifest.TOKENIZER_FILE, ArrayFiles.sha256(file));
+      sha256.put(Manifest.TOKENIZER_FILE, Sha256.of(file));
     }
     Manifest manifest =
         new Manifest(
@@ -188,7 +189,7 @@ public final class CheckpointStore {
       if (!Files.exists(path)) {
         throw new CheckpointException(path + " is missing");
       }
-      String actual = ArrayFiles.sha256(path);
+      String actual = Sha256.of(path);
       if (!actual.equals(file.getValue())) {
         throw new CheckpointException(
             path + " is corrupted: sha256 " + actual + ", manifest says " + file.getValue());

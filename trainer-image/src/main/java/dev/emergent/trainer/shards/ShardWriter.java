@@ -1,5 +1,6 @@
 package dev.emergent.trainer.shards;
 
+import dev.emergent.trainer.io.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -8,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -67,11 +66,7 @@ final class ShardWriter implements AutoCloseable {
   }
 
   private void open() throws IOException {
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    digest = Sha256.digest();
     out = new DigestOutputStream(Files.newOutputStream(dir.resolve(name())), digest);
     inShard = 0;
   }
@@ -88,7 +83,7 @@ final class ShardWriter implements AutoCloseable {
   private void closeShard() throws IOException {
     flush();
     out.close();
-    shards.add(new ShardManifest.Shard(name(), inShard, HexFormat.of().formatHex(digest.digest())));
+    shards.add(new ShardManifest.Shard(name(), inShard, Sha256.hex(digest)));
     out = null;
   }
 

@@ -1,18 +1,14 @@
 package dev.emergent.trainer.shards;
 
 import dev.emergent.trainer.data.BadInputException;
+import dev.emergent.trainer.io.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -78,7 +74,7 @@ public final class TokenShards {
       throw new BadInputException(
           file + ": " + Files.size(file) + " bytes, the manifest says " + expected + "; corrupt");
     }
-    if (!sha256(file).equals(shard.sha256())) {
+    if (!Sha256.of(file).equals(shard.sha256())) {
       throw new BadInputException(
           file + ": SHA-256 does not match the manifest; the shard is corrupt or was changed");
     }
@@ -86,19 +82,6 @@ public final class TokenShards {
       MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, expected);
       map.order(ByteOrder.LITTLE_ENDIAN);
       return map;
-    }
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (InputStream in =
-        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      byte[] buffer = new byte[1 << 20];
-      while (in.read(buffer) >= 0) {
-        // reading is what updates the digest
-      }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,14 +1,13 @@
 package dev.emergent.trainer.tokenizer;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.io.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,18 +176,14 @@ public final class BpeTokenizer {
   }
 
   private String digest() {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String symbol : symbols) {
-        sha.update(symbol.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-      }
-      for (int[] merge : merges) {
-        sha.update((merge[0] + " " + merge[1] + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest sha = Sha256.digest();
+    for (String symbol : symbols) {
+      sha.update(symbol.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
     }
+    for (int[] merge : merges) {
+      sha.update((merge[0] + " " + merge[1] + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return Sha256.hex(sha);
   }
 }
