@@ -117,12 +117,7 @@ public final class BpeTokenizer {
     if (cached != null) {
       return cached;
     }
-    byte[] bytes = piece.getBytes(StandardCharsets.UTF_8);
-    int[] ids = new int[bytes.length];
-    for (int i = 0; i < bytes.length; i++) {
-      ids[i] = bytes[i] & 0xff;
-    }
-    int[] merged = applyMerges(ids);
+    int[] merged = applyMerges(byteIds(piece));
     if (words.size() >= WORD_CACHE_LIMIT) {
       words.clear();
     }
@@ -146,19 +141,36 @@ public final class BpeTokenizer {
       if (best == Integer.MAX_VALUE) {
         break;
       }
-      int into = mergedInto.get(bestPair);
-      int kept = 0;
-      for (int i = 0; i < length; i++) {
-        if (i + 1 < length && pair(ids[i], ids[i + 1]) == bestPair) {
-          ids[kept++] = into;
-          i++;
-        } else {
-          ids[kept++] = ids[i];
-        }
-      }
-      length = kept;
+      length = merge(ids, length, bestPair, mergedInto.get(bestPair));
     }
     return Arrays.copyOf(ids, length);
+  }
+
+  /** The ids of a text's UTF-8 bytes: before any merge, a token per byte. */
+  static int[] byteIds(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    int[] ids = new int[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      ids[i] = bytes[i] & 0xff;
+    }
+    return ids;
+  }
+
+  /**
+   * Replaces each occurrence of {@code pair} in {@code ids[0, length)}, left to right, by {@code
+   * into}, in place; returns the new length.
+   */
+  static int merge(int[] ids, int length, long pair, int into) {
+    int kept = 0;
+    for (int i = 0; i < length; i++) {
+      if (i + 1 < length && pair(ids[i], ids[i + 1]) == pair) {
+        ids[kept++] = into;
+        i++;
+      } else {
+        ids[kept++] = ids[i];
+      }
+    }
+    return kept;
   }
 
   /** Text of the tokens; special tokens end the text at {@link Tokens#END}, else vanish. */

@@ -1,8 +1,8 @@
 package dev.emergent.trainer.tokenizer;
 
 import dev.emergent.plan.Tokens;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -100,12 +100,7 @@ public final class BpeTrainer {
       counts = new long[wordCounts.size()];
       int w = 0;
       for (var entry : wordCounts.entrySet()) {
-        byte[] bytes = entry.getKey().getBytes(StandardCharsets.UTF_8);
-        int[] ids = new int[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-          ids[i] = bytes[i] & 0xff;
-        }
-        words[w] = ids;
+        words[w] = BpeTokenizer.byteIds(entry.getKey());
         counts[w] = entry.getValue();
         count(w, +1);
         w++;
@@ -176,17 +171,8 @@ public final class BpeTrainer {
     }
 
     private static int[] replaced(int[] ids, long pair, int into) {
-      int[] out = new int[ids.length];
-      int kept = 0;
-      for (int i = 0; i < ids.length; i++) {
-        if (i + 1 < ids.length && BpeTokenizer.pair(ids[i], ids[i + 1]) == pair) {
-          out[kept++] = into;
-          i++;
-        } else {
-          out[kept++] = ids[i];
-        }
-      }
-      return java.util.Arrays.copyOf(out, kept);
+      int[] out = ids.clone();
+      return Arrays.copyOf(out, BpeTokenizer.merge(out, out.length, pair, into));
     }
   }
 }
