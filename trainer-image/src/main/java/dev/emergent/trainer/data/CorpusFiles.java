@@ -1,8 +1,6 @@
 package dev.emergent.trainer.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -33,7 +31,6 @@ public final class CorpusFiles {
 
   private static final List<String> POST_TRAINING_FIELDS =
       List.of("prompt", "completion", "chosen", "rejected");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Part of a document; {@code last} ends it. {@code where} names its file and first line. */
   public record Piece(String text, String where, boolean last) {}
@@ -201,20 +198,18 @@ public final class CorpusFiles {
       if (line.isBlank()) {
         continue;
       }
-      String where = file + ":" + number;
-      String text = recordText(where, line);
+      String text = recordText(file, number, line);
       if (text != null) {
-        into.accept(new Piece(text, where, true));
+        into.accept(new Piece(text, file + ":" + number, true));
       }
     }
   }
 
   /** The record's text, or null when it is bad (reported, or refused when strict). */
-  private String recordText(String where, String line) {
-    String why;
+  private String recordText(Path file, long number, String line) {
     try {
-      JsonNode record = JSON.readTree(line);
-      if (record.isObject() && record.path("text").isTextual()) {
+      JsonNode record = JsonlRecords.object(file, number, line);
+      if (record.path("text").isTextual()) {
         return record.get("text").asText();
       }
       List<String> parts = new ArrayList<>();
@@ -226,19 +221,18 @@ public final class CorpusFiles {
       if (!parts.isEmpty()) {
         return String.join("\n", parts);
       }
-      why =
-          record.isObject()
-              ? "no \"text\" (or prompt, completion, chosen, rejected) string field"
-              : "a record must be a JSON object";
-    } catch (JsonProcessingException e) {
-      why = "not JSON: " + e.getOriginalMessage();
+      throw new BadInputException(
+          file
+              + ":"
+              + number
+              + ": no \"text\" (or prompt, completion, chosen, rejected) string field");
+    } catch (BadInputException bad) {
+      if (strict) {
+        throw bad;
+      }
+      badRecords++;
+      onBadRecord.accept(bad.getMessage());
+      return null;
     }
-    String problem = where + ": " + why;
-    if (strict) {
-      throw new BadInputException(problem);
-    }
-    badRecords++;
-    onBadRecord.accept(problem);
-    return null;
   }
 }

@@ -45,7 +45,8 @@ public final class JsonlRecords {
     return lines;
   }
 
-  private static JsonNode parse(Path file, long number, String text, List<String> fields) {
+  /** Line {@code number} of {@code file} as a JSON object; anything else is bad input. */
+  public static JsonNode object(Path file, long number, String text) {
     JsonNode record;
     try {
       record = JSON.readTree(text);
@@ -55,6 +56,11 @@ public final class JsonlRecords {
     if (!record.isObject()) {
       throw new BadInputException(file + ":" + number + ": a record must be a JSON object");
     }
+    return record;
+  }
+
+  private static JsonNode parse(Path file, long number, String text, List<String> fields) {
+    JsonNode record = object(file, number, text);
     for (String field : fields) {
       JsonNode value = record.get(field);
       if (value == null) {
