@@ -1,6 +1,6 @@
 package dev.emergent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.generate.Completions;
 import java.io.PrintStream;
@@ -59,7 +59,7 @@ final class GenerateCommand extends ConsoleCommand {
       return Main.BAD_INPUT;
     }
     if (json) {
-      out.println(new ObjectMapper().writeValueAsString(completions));
+      out.println(TrainingRunFiles.JSON.writeValueAsString(completions));
     } else {
       for (int i = 0; i < prompts.size(); i++) {
         out.println(prompts.get(i) + completions.get(i));

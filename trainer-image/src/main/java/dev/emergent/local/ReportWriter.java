@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -35,8 +36,6 @@ final class ReportWriter {
       List.of("The", "You will", "A man", "Q: What is", "Love", "It is");
 
   private static final int TEXT_TOKENS = 48;
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
   private final Path folder;
   private final RunPlan plan;
   private final List<StageResult> results;
@@ -124,13 +123,7 @@ final class ReportWriter {
   private String samples(Path checkpoints) throws IOException {
     StagePlan ppo =
         plan.stages().stream().filter(s -> s.type() == StageType.PPO).findFirst().orElse(null);
-    StageResult after =
-        ppo == null
-            ? null
-            : results.stream()
-                .filter(r -> r.name().equals(ppo.name()) && r.exitCode() == 0)
-                .findFirst()
-                .orElse(null);
+    StageResult after = ppo == null ? null : succeeded(ppo).orElse(null);
     if (after == null || !"arithmetic".equals(ppo.config().data().builtin())) {
       return "";
     }
@@ -164,6 +157,13 @@ final class ReportWriter {
     return html.append("</table>").toString();
   }
 
+  /** The stage's result, if it ran in this run and succeeded. */
+  private Optional<StageResult> succeeded(StagePlan stage) {
+    return results.stream()
+        .filter(r -> r.name().equals(stage.name()) && r.exitCode() == 0)
+        .findFirst();
+  }
+
   /**
    * Sampled continuations of a few openings by each pretraining stage that read real text (a JSONL
    * file or prepared shards): what the model learned to write.
@@ -171,11 +171,7 @@ final class ReportWriter {
   private String textSamples(Path checkpoints) throws IOException {
     StringBuilder html = new StringBuilder();
     for (StagePlan stage : plan.stages()) {
-      StageResult result =
-          results.stream()
-              .filter(r -> r.name().equals(stage.name()) && r.exitCode() == 0)
-              .findFirst()
-              .orElse(null);
+      StageResult result = succeeded(stage).orElse(null);
       if (stage.type() != StageType.Pretrain
           || stage.config().data().path() == null
           || result == null) {
@@ -228,7 +224,8 @@ final class ReportWriter {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while generating samples", e);
     }
-    List<String> completions = List.of(JSON.readValue(lines.get(lines.size() - 1), String[].class));
+    List<String> completions =
+        List.of(TrainingRunFiles.JSON.readValue(lines.get(lines.size() - 1), String[].class));
     if (completions.size() != prompts.size()) {
       throw new IOException("generating samples from " + checkpoint + " failed");
     }
