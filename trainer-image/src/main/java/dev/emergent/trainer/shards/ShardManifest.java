@@ -41,6 +41,10 @@ public record ShardManifest(
 
   /** Bytes per token in a shard file. */
   public int tokenBytes() {
+    return tokenBytes(dtype);
+  }
+
+  static int tokenBytes(String dtype) {
     return "uint16".equals(dtype) ? 2 : 4;
   }
 

@@ -65,7 +65,7 @@ public final class ShardPreparer {
     Files.createDirectories(dir);
     removePreviousOutput(dir);
     String dtype = ShardManifest.dtypeFor(tokenizer.vocabSize());
-    int tokenBytes = "uint16".equals(dtype) ? 2 : 4;
+    int tokenBytes = ShardManifest.tokenBytes(dtype);
     ExecutorService pool = Executors.newFixedThreadPool(options.threads() + 1);
     try (ShardWriter train =
             new ShardWriter(dir, ShardManifest.TRAIN, options.shardTokens(), tokenBytes);
