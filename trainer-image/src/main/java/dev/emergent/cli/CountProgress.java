@@ -1,5 +1,6 @@
 package dev.emergent.cli;
 
+import dev.emergent.local.ProgressBar;
 import java.io.PrintStream;
 
 /**
@@ -21,60 +22,37 @@ final class CountProgress {
     }
   }
 
-  private static final int WIDTH = 24;
   private static final long REDRAW_NANOS = 200_000_000L;
-  private final PrintStream out;
-  private final boolean terminal;
+  private final ProgressBar bar;
   private final String label;
   private final long total;
   private final Unit unit;
   private final long started = System.nanoTime();
-  private long lastDraw;
-  private long lastTenth = -1;
 
   CountProgress(PrintStream out, String label, long total, Unit unit) {
-    this.unit = unit;
-    this.out = out;
-    this.terminal = System.console() != null;
+    this.bar = new ProgressBar(out, System.console() != null, REDRAW_NANOS);
     this.label = label;
     this.total = Math.max(1, total);
+    this.unit = unit;
   }
 
   void update(long done) {
-    long now = System.nanoTime();
-    if (terminal) {
-      if (now - lastDraw >= REDRAW_NANOS) {
-        lastDraw = now;
-        out.print("\r" + render(done, now));
-        out.flush();
-      }
-    } else if (done * 10 / total > lastTenth) {
-      lastTenth = done * 10 / total;
-      out.println(render(done, now));
-    }
+    bar.update(done, total, shown -> render(shown, done));
   }
 
   /** The final count: on a terminal the bar's last redraw, else a line unless one said it. */
   void finish(long done) {
-    String text = render(done, System.nanoTime());
-    if (terminal) {
-      out.println("\r" + text);
-    } else if (lastTenth < 10) {
-      out.println(text);
-    }
+    bar.end(done, total, shown -> render(shown, done));
   }
 
-  private String render(long done, long now) {
-    long shown = Math.min(done, total);
-    int filled = (int) (WIDTH * shown / total);
-    double seconds = Math.max(1e-9, (now - started) / 1e9);
+  private String render(String shown, long done) {
+    double seconds = Math.max(1e-9, (System.nanoTime() - started) / 1e9);
     String format =
-        unit == Unit.IDS ? "%s [%s%s] %.0f/%.0f %s %.0f %s/s" : "%s [%s%s] %.1f/%.1f %s %.1f %s/s";
+        unit == Unit.IDS ? "%s %s %.0f/%.0f %s %.0f %s/s" : "%s %s %.1f/%.1f %s %.1f %s/s";
     return String.format(
         format,
         label,
-        "#".repeat(filled),
-        ".".repeat(WIDTH - filled),
+        shown,
         done / unit.scale,
         total / unit.scale,
         unit.name,

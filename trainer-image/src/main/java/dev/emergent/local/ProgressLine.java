@@ -4,46 +4,32 @@ import dev.emergent.plan.Progress;
 import java.io.PrintStream;
 
 /**
- * One progress bar per stage: redrawn in place on a terminal, a plain line every tenth of the stage
- * (and at its end) when output goes to a file or a pipe.
+ * One progress bar per stage, with its step, loss, throughput and ETA: redrawn in place on a
+ * terminal, a plain line every tenth of the stage when output goes to a file or a pipe, then the
+ * stage's outcome.
  */
 final class ProgressLine {
-  private static final int WIDTH = 24;
   private final PrintStream out;
-  private final boolean terminal;
+  private final ProgressBar bar;
   private final String label;
-  private long lastTenth = -1;
 
   ProgressLine(PrintStream out, boolean terminal, String label) {
     this.out = out;
-    this.terminal = terminal;
+    this.bar = new ProgressBar(out, terminal, 0);
     this.label = label;
   }
 
   void update(Progress progress) {
-    long step = progress.step();
     long total = Math.max(1, progress.totalSteps());
-    String text = render(step, total, progress);
-    if (terminal) {
-      out.print("\r" + text);
-      out.flush();
-    } else if (step * 10 / total > lastTenth) {
-      lastTenth = step * 10 / total;
-      out.println(text);
-    }
+    bar.update(progress.step(), total, shown -> render(shown, progress.step(), total, progress));
   }
 
   void finish(String outcome) {
-    if (terminal) {
-      out.println();
-    }
+    bar.close();
     out.println(label + " " + outcome);
   }
 
-  private String render(long step, long total, Progress p) {
-    int filled = (int) (WIDTH * step / total);
-    StringBuilder bar = new StringBuilder("[");
-    bar.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("]");
+  private String render(String bar, long step, long total, Progress p) {
     StringBuilder text =
         new StringBuilder(label)
             .append(' ')
