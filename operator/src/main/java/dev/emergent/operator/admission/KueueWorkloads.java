@@ -62,14 +62,11 @@ public class KueueWorkloads {
   /**
    * Watches Kueue's Workloads in the namespaces the operator watches, from the first call on a
    * cluster that serves them; until then each call asks the API server again, so that Kueue
-   * installed later is found. Returns whether the cluster serves Workloads.
+   * installed later is found; {@link #installed} says whether it was.
    */
-  public synchronized boolean watch(EventSourceRetriever<TrainingRun> sources, String namespace) {
-    if (watched != null) {
-      return true;
-    }
-    if (!served(namespace)) {
-      return false;
+  public synchronized void watch(EventSourceRetriever<TrainingRun> sources, String namespace) {
+    if (watched != null || !served(namespace)) {
+      return;
     }
     @SuppressWarnings("unchecked")
     InformerEventSource<Job, TrainingRun> jobs =
@@ -88,7 +85,6 @@ public class KueueWorkloads {
             sources.dynamicallyRegisterEventSource(
                 new InformerEventSource<>(
                     configuration, sources.eventSourceContextForDynamicRegistration()));
-    return true;
   }
 
   /** Whether the cluster serves Kueue's Workloads in {@code namespace}. */
