@@ -27,13 +27,18 @@ What the operator does in a namespace it watches; one list for the ClusterRole (
 and the Role of each watched namespace, so the two modes cannot drift apart.
 */}}
 {{- define "emergent.namespacedRules" -}}
-# Watch TrainingRuns; delete one whose ttlSecondsAfterFinished has passed.
+# Watch TrainingRuns; delete one whose ttlSecondsAfterFinished has passed; create the runs of a
+# ScalingStudy (owned by it, so deleting the study deletes them).
 - apiGroups: [emergent.dev]
   resources: [trainingruns]
-  verbs: [get, list, watch, delete]
-# Write the status subresource only (server-side apply).
+  verbs: [get, list, watch, create, delete]
+# Watch ScalingStudies.
 - apiGroups: [emergent.dev]
-  resources: [trainingruns/status]
+  resources: [scalingstudies]
+  verbs: [get, list, watch]
+# Write the status subresources only.
+- apiGroups: [emergent.dev]
+  resources: [trainingruns/status, scalingstudies/status]
   verbs: [get, patch, update]
 # One Indexed Job per stage attempt: created, watched, deleted when the next attempt starts.
 - apiGroups: [batch]

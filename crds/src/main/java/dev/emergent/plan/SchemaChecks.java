@@ -9,8 +9,10 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The per-field rules of the API types, read from the same annotations ({@code @Required},
@@ -32,9 +34,16 @@ final class SchemaChecks {
   private SchemaChecks() {}
 
   static void check(Object object, String path, FieldChecks checks) {
-    for (Field field : object.getClass().getDeclaredFields()) {
+    check(object, path, checks, Set.of());
+  }
+
+  /** Checks every field but those named in {@code skipped}. */
+  static void check(Object object, String path, FieldChecks checks, Set<String> skipped) {
+    for (Field field : fields(object.getClass())) {
       int modifiers = field.getModifiers();
-      if (!Modifier.isPublic(modifiers) || Modifier.isStatic(modifiers)) {
+      if (!Modifier.isPublic(modifiers)
+          || Modifier.isStatic(modifiers)
+          || skipped.contains(field.getName())) {
         continue;
       }
       String at = path + "." + field.getName();
@@ -94,6 +103,16 @@ final class SchemaChecks {
     } else if (isApiType(value) && !value.getClass().isEnum()) {
       check(value, at, checks);
     }
+  }
+
+  /** The fields of an API type and of the API types it extends, the inherited ones first. */
+  private static List<Field> fields(Class<?> type) {
+    List<Field> fields = new ArrayList<>();
+    if (type.getSuperclass() != null && type.getSuperclass().getPackageName().equals(API_PACKAGE)) {
+      fields.addAll(fields(type.getSuperclass()));
+    }
+    fields.addAll(List.of(type.getDeclaredFields()));
+    return fields;
   }
 
   private static boolean isApiType(Object value) {

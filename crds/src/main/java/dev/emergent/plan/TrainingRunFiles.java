@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.emergent.api.v1alpha1.ScalingStudy;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads TrainingRun YAML as strictly as an API server with strict field validation: unknown fields,
- * wrong types and a wrong apiVersion or kind are errors that name the field.
+ * Reads TrainingRun and ScalingStudy YAML as strictly as an API server with strict field
+ * validation: unknown fields, wrong types and a wrong apiVersion or kind are errors that name the
+ * field.
  */
 public final class TrainingRunFiles {
   private static final String API_VERSION = TrainingRun.GROUP + "/" + TrainingRun.VERSION;
@@ -44,13 +46,29 @@ public final class TrainingRunFiles {
   private TrainingRunFiles() {}
 
   public static TrainingRun read(Path file) throws IOException {
-    String text;
+    return parse(text(file));
+  }
+
+  public static ScalingStudy readStudy(Path file) throws IOException {
+    return parse(text(file), ScalingStudy.class, "ScalingStudy");
+  }
+
+  /** The kind a file declares, before it is read as that kind; empty if it has none. */
+  public static String kind(Path file) throws IOException {
     try {
-      text = Files.readString(file);
+      JsonNode tree = YAML.readTree(text(file));
+      return tree == null ? "" : tree.path("kind").asText("");
+    } catch (JsonProcessingException e) {
+      throw new InvalidSpecException(List.of(describe(e)));
+    }
+  }
+
+  private static String text(Path file) throws IOException {
+    try {
+      return Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "no such file");
     }
-    return parse(text);
   }
 
   /**
@@ -58,14 +76,22 @@ public final class TrainingRunFiles {
    *     apiVersion or kind
    */
   public static TrainingRun parse(String yaml) {
+    return parse(yaml, TrainingRun.class, "TrainingRun");
+  }
+
+  public static ScalingStudy parseStudy(String yaml) {
+    return parse(yaml, ScalingStudy.class, "ScalingStudy");
+  }
+
+  private static <T> T parse(String yaml, Class<T> type, String kind) {
     try {
       JsonNode tree = YAML.readTree(yaml);
       if (tree == null || tree.isMissingNode() || tree.isNull()) {
         throw new InvalidSpecException(List.of(new Violation("(file)", "is empty")));
       }
       expect(tree, "apiVersion", API_VERSION);
-      expect(tree, "kind", "TrainingRun");
-      return YAML.readValue(yaml, TrainingRun.class);
+      expect(tree, "kind", kind);
+      return YAML.readValue(yaml, type);
     } catch (JsonProcessingException e) {
       throw new InvalidSpecException(List.of(describe(e)));
     }

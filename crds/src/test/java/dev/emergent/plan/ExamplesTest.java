@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,20 @@ class ExamplesTest {
   static List<Path> trainingRunFiles() throws IOException {
     return allFiles().stream()
         .filter(f -> OTHER_OBJECTS.stream().noneMatch(f::startsWith))
+        .filter(f -> !isStudy(f))
         .toList();
+  }
+
+  static List<Path> studyFiles() throws IOException {
+    return allFiles().stream().filter(ExamplesTest::isStudy).toList();
+  }
+
+  private static boolean isStudy(Path file) {
+    try {
+      return TrainingRunFiles.kind(file).equals("ScalingStudy");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static List<Path> otherFiles() throws IOException {
@@ -46,6 +60,21 @@ class ExamplesTest {
 
     assertThat(plan.stages()).isNotEmpty();
     assertThat(plan.stages()).allSatisfy(s -> assertThat(s.ranks()).hasSize(s.worldSize()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("studyFiles")
+  void everyScalingStudyPlansAndPassesAdmission(Path file) throws IOException {
+    StudyPlan plan = StudyPlanner.plan(TrainingRunFiles.readStudy(file));
+
+    assertThat(plan.ladder()).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(plan.runs())
+        .allSatisfy(r -> assertThat(Planner.plan(r.run()).stages()).isNotEmpty());
+    assertThat(
+            new CrdAdmission(CrdAdmission.STUDY_CRD)
+                .check(new YAMLMapper().readTree(file.toFile())))
+        .isEmpty();
+    assertThat(studyFiles()).contains(EXAMPLES.resolve("scaling-study.yaml"));
   }
 
   @ParameterizedTest(name = "{0}")

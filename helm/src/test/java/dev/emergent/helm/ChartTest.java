@@ -14,13 +14,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChartTest {
-  private static final String CRD = "trainingruns.emergent.dev-v1.yml";
+  private static final List<String> CRDS =
+      List.of("trainingruns.emergent.dev-v1.yml", "scalingstudies.emergent.dev-v1.yml");
 
   @Test
-  void theChartsCrdIsTheCommittedOneByteForByte() throws Exception {
-    assertThat(Files.mismatch(Chart.DIR.resolve("crds").resolve(CRD), Path.of("..", "crds", CRD)))
-        .as("helm/emergent-operator/crds/%s differs from crds/%s: copy it over", CRD, CRD)
-        .isEqualTo(-1L);
+  void theChartsCrdsAreTheCommittedOnesByteForByte() throws Exception {
+    for (String crd : CRDS) {
+      assertThat(Files.mismatch(Chart.DIR.resolve("crds").resolve(crd), Path.of("..", "crds", crd)))
+          .as("helm/emergent-operator/crds/%s differs from crds/%s: copy it over", crd, crd)
+          .isEqualTo(-1L);
+    }
   }
 
   @Test
@@ -45,6 +48,7 @@ class ChartTest {
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
     assertThat(chart.operatorEnv())
         .doesNotContainKey("QUARKUS_OPERATOR_SDK_CONTROLLERS_TRAININGRUN_NAMESPACES")
+        .doesNotContainKey("QUARKUS_OPERATOR_SDK_CONTROLLERS_SCALINGSTUDY_NAMESPACES")
         .containsEntry("EMERGENT_OPERATOR_LEASE_NAMESPACE", "<from>")
         .containsEntry("EMERGENT_OPERATOR_TRAINER_IMAGE", "ghcr.io/emergent-dev/trainer:0.1.0")
         .containsEntry("EMERGENT_OPERATOR_ALLOWED_IMAGES", "ghcr.io/emergent-dev/trainer:0.1.0");
@@ -75,7 +79,8 @@ class ChartTest {
               b -> assertThat(b.at("/roleRef/name").asText()).isEqualTo("emergent-operator"));
     }
     assertThat(chart.operatorEnv())
-        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_TRAININGRUN_NAMESPACES", "team-a,team-b");
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_TRAININGRUN_NAMESPACES", "team-a,team-b")
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_SCALINGSTUDY_NAMESPACES", "team-a,team-b");
   }
 
   @Test
@@ -104,7 +109,7 @@ class ChartTest {
             rule -> {
               assertThat(texts(rule.path("verbs"))).containsExactly("get");
               assertThat(texts(rule.path("resourceNames")))
-                  .containsExactly("trainingruns.emergent.dev");
+                  .containsExactly("trainingruns.emergent.dev", "scalingstudies.emergent.dev");
             });
   }
 

@@ -1,8 +1,8 @@
 package dev.emergent.operator;
 
-import dev.emergent.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,15 +27,15 @@ public class EventRecorder {
     this.client = client;
   }
 
-  public void normal(TrainingRun run, String reason, String message) {
+  public void normal(HasMetadata run, String reason, String message) {
     record(run, "Normal", reason, message);
   }
 
-  public void warning(TrainingRun run, String reason, String message) {
+  public void warning(HasMetadata run, String reason, String message) {
     record(run, "Warning", reason, message);
   }
 
-  private void record(TrainingRun run, String type, String reason, String message) {
+  private void record(HasMetadata run, String type, String reason, String message) {
     LOG.infof(
         "%s/%s: %s: %s",
         run.getMetadata().getNamespace(), run.getMetadata().getName(), reason, message);
@@ -88,7 +88,7 @@ public class EventRecorder {
   }
 
   /** One name per run, type, reason and message: the key a repeat is counted under. */
-  static String name(TrainingRun run, String type, String reason, String message) {
+  static String name(HasMetadata run, String type, String reason, String message) {
     String key = String.join("\n", run.getMetadata().getUid(), type, reason, message);
     try {
       byte[] digest =

@@ -1,5 +1,6 @@
 package dev.emergent.operator;
 
+import dev.emergent.api.v1alpha1.ScalingStudy;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -11,17 +12,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Prepares the cluster in KUBECONFIG for an E2E suite: the committed CRD, applied with forced
+ * Prepares the cluster in KUBECONFIG for an E2E suite: the committed CRDs, applied with forced
  * ownership so that the suite can run again after kubectl or another suite applied it, and a
  * namespace of the suite's own.
  */
 final class E2ECluster {
   static final String FIELD_MANAGER = "emergent-e2e";
-  private static final Path CRD = Path.of("../crds/trainingruns.emergent.dev-v1.yml");
+  private static final List<Path> CRDS =
+      List.of(
+          Path.of("../crds/trainingruns.emergent.dev-v1.yml"),
+          Path.of("../crds/scalingstudies.emergent.dev-v1.yml"));
 
   private E2ECluster() {}
 
@@ -38,21 +43,25 @@ final class E2ECluster {
   }
 
   static void prepare(KubernetesClient client, String namespace) throws IOException {
-    CustomResourceDefinition crd;
-    try (InputStream file = Files.newInputStream(CRD)) {
-      crd = client.getKubernetesSerialization().unmarshal(file, CustomResourceDefinition.class);
+    for (Path committed : CRDS) {
+      CustomResourceDefinition crd;
+      try (InputStream file = Files.newInputStream(committed)) {
+        crd = client.getKubernetesSerialization().unmarshal(file, CustomResourceDefinition.class);
+      }
+      client.resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      client
+          .resource(crd)
+          .waitUntilCondition(
+              c ->
+                  c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              k ->
+                                  "Established".equals(k.getType())
+                                      && "True".equals(k.getStatus())),
+              60,
+              TimeUnit.SECONDS);
     }
-    client.resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    client
-        .resource(crd)
-        .waitUntilCondition(
-            c ->
-                c.getStatus() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(
-                            k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-            60,
-            TimeUnit.SECONDS);
     // Kueue's kinds, so that the suite can play Kueue's controller and apply the platform
     // examples (Kueue itself is not needed: the operator only reads Workloads).
     try (InputStream file = E2ECluster.class.getResourceAsStream("/kueue-crds.yaml")) {
@@ -85,6 +94,7 @@ final class E2ECluster {
    * later suite would otherwise go on reconciling them.
    */
   static void delete(KubernetesClient client, String namespace) {
+    client.resources(ScalingStudy.class).inNamespace(namespace).delete();
     client.resources(TrainingRun.class).inNamespace(namespace).delete();
     client.namespaces().withName(namespace).delete();
   }

@@ -89,6 +89,10 @@ class HelmInstallE2E {
         call(namespace, "get", "emergent.dev", "trainingruns"),
         call(namespace, "delete", "emergent.dev", "trainingruns"),
         call(namespace, "patch", "emergent.dev", "trainingruns/status"),
+        call(namespace, "create", "emergent.dev", "trainingruns"),
+        call(namespace, "list", "emergent.dev", "scalingstudies"),
+        call(namespace, "watch", "emergent.dev", "scalingstudies"),
+        call(namespace, "patch", "emergent.dev", "scalingstudies/status"),
         call(namespace, "create", "batch", "jobs"),
         call(namespace, "watch", "batch", "jobs"),
         call(namespace, "delete", "batch", "jobs"),
@@ -121,6 +125,13 @@ class HelmInstallE2E {
             "apiextensions.k8s.io",
             "customresourcedefinitions",
             "trainingruns.emergent.dev"
+          },
+          new String[] {
+            "",
+            "get",
+            "apiextensions.k8s.io",
+            "customresourcedefinitions",
+            "scalingstudies.emergent.dev"
           });
 
   /** What it must never be able to do, wherever it runs. */
@@ -227,6 +238,8 @@ class HelmInstallE2E {
                 "EMERGENT_OPERATOR_LEASE_NAMESPACE",
                 OPERATOR_NS,
                 "QUARKUS_OPERATOR_SDK_CONTROLLERS_TRAININGRUN_NAMESPACES",
+                TEAM_NS,
+                "QUARKUS_OPERATOR_SDK_CONTROLLERS_SCALINGSTUDY_NAMESPACES",
                 TEAM_NS,
                 "EMERGENT_OPERATOR_PROGRESS_PORT",
                 "1",

@@ -1,5 +1,6 @@
 package dev.emergent.operator;
 
+import dev.emergent.api.v1alpha1.ScalingStudy;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.plan.ExitCode;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -85,11 +87,18 @@ final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, Integer> ticks = new ConcurrentHashMap<>();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+  private volatile BiFunction<String, String, Map<String, Double>> metrics =
+      (run, stage) -> Map.of("loss", 0.5, "evalLoss", 0.75);
 
   SimulatedKubelet(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
     executor.scheduleWithFixedDelay(this::tickSafely, 100, 150, TimeUnit.MILLISECONDS);
+  }
+
+  /** What rank 0 of a stage that succeeds reports, by run and stage. */
+  void reportMetrics(BiFunction<String, String, Map<String, Double>> metrics) {
+    this.metrics = metrics;
   }
 
   /** Scripts how attempt {@code attempt} of a stage ends; unscripted attempts succeed. */
@@ -288,7 +297,7 @@ final class SimulatedKubelet implements AutoCloseable {
                       code,
                       succeeded ? 100 : 7,
                       succeeded ? run + "/" + stage + "/step-100" : null,
-                      succeeded ? Map.of("loss", 0.5, "evalLoss", 0.75) : Map.of(),
+                      succeeded ? metrics.apply(run, stage) : Map.of(),
                       succeeded ? null : code.name().toLowerCase() + " at step 7",
                       ending == Ending.SUCCEED_AFTER_FALLBACK ? FALLBACK : null)
                   .toJson();
@@ -357,6 +366,20 @@ final class SimulatedKubelet implements AutoCloseable {
 
   /** Owner-reference garbage collection: objects whose owner is gone are deleted. */
   private void collectGarbage() {
+    Set<String> studies = new java.util.HashSet<>();
+    client
+        .resources(ScalingStudy.class)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .forEach(s -> studies.add(s.getMetadata().getUid()));
+    client.resources(TrainingRun.class).inNamespace(namespace).list().getItems().stream()
+        .filter(r -> !r.getMetadata().getOwnerReferences().isEmpty())
+        .filter(
+            r ->
+                r.getMetadata().getOwnerReferences().stream()
+                    .noneMatch(o -> studies.contains(o.getUid())))
+        .forEach(r -> client.resource(r).delete());
     Set<String> owners = new java.util.HashSet<>();
     client
         .resources(TrainingRun.class)

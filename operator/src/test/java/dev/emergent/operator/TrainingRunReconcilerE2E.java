@@ -41,7 +41,9 @@ class TrainingRunReconcilerE2E extends TrainingRunScenarios {
           "quarkus.kubernetes-client.namespace",
           NAMESPACE,
           "quarkus.operator-sdk.controllers.trainingrun.namespaces",
-          NAMESPACE + "," + QUOTA_NS);
+          NAMESPACE + "," + QUOTA_NS + "," + ScalingStudyScenarios.NAMESPACE,
+          "quarkus.operator-sdk.controllers.scalingstudy.namespaces",
+          ScalingStudyScenarios.NAMESPACE);
     }
   }
 

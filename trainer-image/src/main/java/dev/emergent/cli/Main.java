@@ -19,9 +19,13 @@ public final class Main {
 
       Commands:
         plan FILE [--json]     check a TrainingRun and print its resolved plan: stages, pods,
-                               each rank's mesh coordinates and the resolved stage configs
+                               each rank's mesh coordinates and the resolved stage configs;
+                               of a ScalingStudy, its runs with their N, D and compute
         run FILE [--workdir DIR] [--resume] [--only STAGE]
                                run every stage of a TrainingRun as local processes
+        study FILE [--workdir DIR]
+                               run a ScalingStudy locally: its ladder, the fit of L(N, D), the
+                               runs it predicts, and a report
         generate [--text] CHECKPOINT PROMPT...
                                complete prompts (or continue text) with a trained checkpoint
         tokenizer train --vocab N -o FILE CORPUS...
@@ -49,6 +53,7 @@ public final class Main {
     return switch (args[0]) {
       case "plan" -> new PlanCommand(out, err).run(rest);
       case "run" -> new RunCommand(out, err).run(rest);
+      case "study" -> picocli(new StudyCommand(out, err), rest, out, err);
       case "generate" -> picocli(new GenerateCommand(out, err), rest, out, err);
       case "tokenizer" -> picocli(new TokenizerCommand(), rest, out, err);
       case "data" -> picocli(new DataCommand(), rest, out, err);

@@ -2,12 +2,16 @@ package dev.emergent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.emergent.plan.InvalidSpecException;
+import dev.emergent.plan.Planner;
 import dev.emergent.plan.RankPlacement;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.RunSettings;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.StagePlan;
+import dev.emergent.plan.StudyPlan;
 import dev.emergent.plan.TrainingRunFiles;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** {@code emergent plan FILE [--json]}: validates a TrainingRun and prints its plan. */
+/**
+ * {@code emergent plan FILE [--json]}: validates a TrainingRun or ScalingStudy and prints its plan.
+ */
 final class PlanCommand {
   private static final int MAX_RANKS_SHOWN = 16;
   private static final ObjectWriter PRETTY = TrainingRunFiles.JSON.writerWithDefaultPrettyPrinter();
@@ -35,7 +41,11 @@ final class PlanCommand {
       err.println("Usage: emergent plan FILE [--json]");
       return Main.BAD_INPUT;
     }
-    Optional<RunFiles.Planned> planned = RunFiles.load(Path.of(files.get(0)), err);
+    Path file = Path.of(files.get(0));
+    if (isStudy(file)) {
+      return printStudy(file, options.contains("--json"));
+    }
+    Optional<RunFiles.Planned> planned = RunFiles.load(file, err);
     if (planned.isEmpty()) {
       return Main.BAD_INPUT;
     }
@@ -47,6 +57,57 @@ final class PlanCommand {
       }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a plan could not be written as JSON", e);
+    }
+    return Main.OK;
+  }
+
+  /** Whether the file declares kind ScalingStudy; anything unreadable is left to the loader. */
+  private static boolean isStudy(Path file) {
+    try {
+      return TrainingRunFiles.kind(file).equals("ScalingStudy");
+    } catch (IOException | InvalidSpecException e) {
+      return false;
+    }
+  }
+
+  private int printStudy(Path file, boolean json) {
+    Optional<StudyPlan> plan = RunFiles.loadStudy(file, err);
+    if (plan.isEmpty()) {
+      return Main.BAD_INPUT;
+    }
+    StudyPlan study = plan.get();
+    try {
+      if (json) {
+        out.println(PRETTY.writeValueAsString(study));
+        return Main.OK;
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a plan could not be written as JSON", e);
+    }
+    out.printf(
+        "ScalingStudy %s: %d ladder runs fitted to the final evalLoss of stage %s, %d predicted;"
+            + " at most %d unfinished at once, seed %d%n",
+        study.study(),
+        study.ladder().size(),
+        study.pretrainStage(),
+        study.predictions().size(),
+        study.maxParallelRuns(),
+        study.seed());
+    out.printf("Compute-optimal allocation reported for %.3g FLOPs%n%n", study.computeBudget());
+    out.printf(
+        "%-24s %-7s %6s %6s %12s %12s %10s %12s%n",
+        "run", "role", "layers", "dModel", "N", "D (tokens)", "steps", "C (FLOPs)");
+    for (StudyPlan.Run run : study.runs()) {
+      out.printf(
+          "%-24s %-7s %6d %6d %12d %12d %10d %12.3g%n",
+          run.name(),
+          run.role(),
+          run.model().layers(),
+          run.model().dModel(),
+          run.parameters(),
+          run.tokens(),
+          Planner.plan(run.run()).stage(study.pretrainStage()).orElseThrow().config().steps(),
+          run.flops());
     }
     return Main.OK;
   }

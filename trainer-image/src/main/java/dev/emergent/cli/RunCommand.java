@@ -69,7 +69,7 @@ final class RunCommand {
     }
     Path dir = workdir != null ? workdir : Path.of(".emergent", name);
     LocalRunner.Options options =
-        new LocalRunner.Options(file, dir, resume, only, System.console() != null);
+        new LocalRunner.Options(file, dir, resume, only, System.console() != null, true);
     try {
       return new LocalRunner(options, out, err).run(planned.get().run());
     } catch (IOException e) {

@@ -31,8 +31,15 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class LocalRunner {
   private static final long POLL_MILLIS = 300;
 
-  /** What to run and where. */
-  public record Options(Path file, Path workdir, boolean resume, String only, boolean terminal) {}
+  /**
+   * What to run and where; without {@code report}, no report and no summary are written (a study
+   * writes its own).
+   */
+  public record Options(
+      Path file, Path workdir, boolean resume, String only, boolean terminal, boolean report) {}
+
+  /** The exit code (the failing trainer's, or 0) and the stages that ran or ran earlier. */
+  record Finished(int exitCode, List<StageResult> stages) {}
 
   private final Options options;
   private final PrintStream out;
@@ -47,23 +54,24 @@ public final class LocalRunner {
 
   /** Runs the stages; returns the exit code (the failing trainer's, or 0). */
   public int run(TrainingRun run) throws IOException {
+    return execute(run).exitCode();
+  }
+
+  Finished execute(TrainingRun run) throws IOException {
     String name = run.getMetadata().getName();
     Path workdir = options.workdir();
     Path checkpoints = workdir.resolve("checkpoints");
     Path logs = workdir.resolve("logs");
     Path configs = workdir.resolve("stages");
     Path runFolder = checkpoints.resolve(name);
-    if (!options.resume()
-        && options.only() == null
-        && Files.isDirectory(runFolder)
-        && Files.list(runFolder).findAny().isPresent()) {
+    if (!options.resume() && options.only() == null && holdsCheckpoints(runFolder)) {
       err.println(
           "emergent: "
               + workdir
               + " already holds a run of "
               + name
               + "; add --resume to continue it, or pass another --workdir");
-      return ExitCode.BAD_INPUT.code();
+      return new Finished(ExitCode.BAD_INPUT.code(), List.of());
     }
     Files.createDirectories(logs);
     Files.createDirectories(configs);
@@ -92,16 +100,18 @@ public final class LocalRunner {
         StageResult result = runStage(stage, label, checkpoints, dataRoot, logs, configs);
         results.add(result);
         if (result.exitCode() != 0) {
-          return result.exitCode();
+          return new Finished(result.exitCode(), results);
         }
         published.put(stage.name(), result.checkpoint());
       }
     } finally {
       Runtime.getRuntime().removeShutdownHook(stopper);
     }
-    Path report = new ReportWriter(workdir.resolve("report"), plan, results).write(checkpoints);
-    summary(results, Duration.between(started, Instant.now()), report);
-    return 0;
+    if (options.report()) {
+      Path report = new ReportWriter(workdir.resolve("report"), plan, results).write(checkpoints);
+      summary(results, Duration.between(started, Instant.now()), report);
+    }
+    return new Finished(0, results);
   }
 
   private StageResult runStage(

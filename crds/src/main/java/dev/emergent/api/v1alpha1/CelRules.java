@@ -50,6 +50,9 @@ public final class CelRules {
           + PPO_ONLY_FIELDS.get(PPO_ONLY_FIELDS.size() - 1)
           + " apply only to PPO stages";
 
+  /** Parameters of the scaling law, E, A, alpha, B, beta: the fewest runs a fit needs. */
+  public static final int STUDY_PARAMETERS = 5;
+
   private static final String STAGE_INDICES =
       IntStream.range(0, Limits.MAX_STAGES)
           .mapToObj(Integer::toString)
@@ -90,6 +93,78 @@ public final class CelRules {
             "!(has(self.claimName) && (has(self.size) || has(self.storageClassName)))",
             "set claimName (an existing claim) or size/storageClassName (a new volume), not both",
             null));
+    return rules;
+  }
+
+  /**
+   * The rules of a ScalingStudy: its own, and every TrainingRun rule about the template's mesh,
+   * stages, data, scheduling and storage at {@code spec.template}. The TrainingRun rules at the
+   * spec and its model need the model's size, which only each rung has: the planner checks them on
+   * every child run, and each child TrainingRun is admitted by its own CRD.
+   */
+  public static List<Rule> study() {
+    List<Rule> rules = new ArrayList<>();
+    for (Rule rule : all()) {
+      if (!rule.path().equals(SPEC)
+          && !rule.path().startsWith("spec.model")
+          && !rule.rule().contains("self.steps")) {
+        rules.add(
+            new Rule(
+                rule.path().replaceFirst("^spec", "spec.template"),
+                rule.rule(),
+                rule.message(),
+                rule.fieldPath()));
+      }
+    }
+    for (String size : List.of("spec.ladder.models[]", "spec.predict[]")) {
+      rules.add(
+          new Rule(
+              size,
+              "self.dModel % self.heads == 0",
+              "dModel must be divisible by heads",
+              ".dModel"));
+    }
+    rules.add(
+        new Rule(
+            "spec.ladder",
+            "size(self.models) * size(self.tokens) >= " + STUDY_PARAMETERS,
+            "models × tokens must give at least "
+                + STUDY_PARAMETERS
+                + " runs: one per parameter of L(N, D) = E + A/N^alpha + B/D^beta",
+            null));
+    rules.add(
+        new Rule(
+            "spec.ladder",
+            "self.tokens.all(t, t >= 1)",
+            "every token budget must be at least 1",
+            ".tokens"));
+    rules.add(
+        new Rule(
+            "spec.template.model",
+            "!has(self.layers) && !has(self.dModel) && !has(self.heads)",
+            "layers, dModel and heads are set by each model of spec.ladder.models",
+            null));
+    rules.add(
+        new Rule(
+            "spec.template",
+            "self.stages.filter(s, s.type == 'Pretrain').size() == 1",
+            "needs exactly one Pretrain stage (the law is fitted to its final evalLoss)",
+            ".stages"));
+    rules.add(
+        new Rule(
+            "spec.template",
+            "self.stages.all(s, s.type == 'Pretrain' ? !has(s.steps) : has(s.steps))",
+            "every stage but the Pretrain stage needs steps; the Pretrain stage's steps are set"
+                + " by each token budget",
+            ".stages"));
+    for (String field : List.of("template", "ladder", "predict")) {
+      rules.add(
+          new Rule(
+              "spec." + field,
+              "self == oldSelf",
+              "is immutable: the study's runs are named by their place in it; create a new study",
+              null));
+    }
     return rules;
   }
 

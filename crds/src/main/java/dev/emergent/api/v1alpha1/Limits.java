@@ -6,6 +6,11 @@ package dev.emergent.api.v1alpha1;
  */
 public final class Limits {
   public static final int MAX_STAGES = 16;
+  public static final int MAX_LADDER_MODELS = 16;
+  public static final int MAX_LADDER_TOKENS = 16;
+  public static final int MAX_PREDICTIONS = 8;
+  public static final int MAX_STUDY_RUNS = MAX_LADDER_MODELS * MAX_LADDER_TOKENS + MAX_PREDICTIONS;
+  public static final long MAX_STUDY_TOKENS = 1_000_000_000_000_000L;
   public static final int MAX_AXES = 6;
   public static final int MAX_AXIS_SIZE = 4096;
   public static final int MAX_PODS = 4096;

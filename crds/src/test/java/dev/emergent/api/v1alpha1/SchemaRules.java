@@ -5,18 +5,36 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The part of the CRD that annotations cannot say: it installs {@link CelRules#all()} at their
- * schema paths and gives every quantity (an int-or-string) the quantity pattern.
+ * The part of the CRDs that annotations cannot say: it installs {@link CelRules#all()}
+ * (TrainingRun) and {@link CelRules#study()} (ScalingStudy, whose template leaves out the model's
+ * size and the Pretrain steps that the study sets) at their schema paths and gives every quantity
+ * (an int-or-string) the quantity pattern.
  */
 final class SchemaRules {
   private SchemaRules() {}
 
   static void install(CustomResourceDefinition crd) {
+    if (crd.getSpec().getNames().getKind().equals("ScalingStudy")) {
+      install(crd, CelRules.study());
+      for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+        JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+        at(root, "spec.template.model")
+            .getRequired()
+            .removeAll(List.of("layers", "dModel", "heads"));
+        at(root, "spec.template.stages[]").getRequired().remove("steps");
+      }
+    } else {
+      install(crd, CelRules.all());
+    }
+  }
+
+  private static void install(CustomResourceDefinition crd, List<CelRules.Rule> rules) {
     for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
-      for (CelRules.Rule rule : CelRules.all()) {
+      for (CelRules.Rule rule : rules) {
         JSONSchemaProps node = at(root, rule.path());
         if (node.getXKubernetesValidations() == null) {
           node.setXKubernetesValidations(new ArrayList<>());

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.api.v1alpha1.TrainingRunStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The status as a reconcile found it and as it leaves it: a deep copy to build on, and a patch of a
@@ -20,11 +22,15 @@ public final class StatusUpdate {
   private StatusUpdate() {}
 
   public static TrainingRunStatus copy(TrainingRunStatus status) {
+    return copy(status, TrainingRunStatus.class, TrainingRunStatus::new);
+  }
+
+  public static <S> S copy(S status, Class<S> type, Supplier<S> empty) {
     if (status == null) {
-      return new TrainingRunStatus();
+      return empty.get();
     }
     try {
-      return JSON.readValue(JSON.writeValueAsString(status), TrainingRunStatus.class);
+      return JSON.readValue(JSON.writeValueAsString(status), type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("status could not be copied", e);
     }
@@ -40,11 +46,17 @@ public final class StatusUpdate {
       TrainingRunStatus before,
       TrainingRunStatus after,
       Optional<Duration> requeue) {
-    UpdateControl<TrainingRun> control;
+    return patchIfChanged(run, before, after, requeue, TrainingRun::new);
+  }
+
+  /** The same for any resource with a status; {@code empty} makes the object of the patch. */
+  public static <R extends CustomResource<?, S>, S> UpdateControl<R> patchIfChanged(
+      R run, S before, S after, Optional<Duration> requeue, Supplier<R> empty) {
+    UpdateControl<R> control;
     if (json(before).equals(json(after))) {
       control = UpdateControl.noUpdate();
     } else {
-      TrainingRun patch = new TrainingRun();
+      R patch = empty.get();
       patch.setMetadata(
           new ObjectMetaBuilder()
               .withName(run.getMetadata().getName())
@@ -59,7 +71,7 @@ public final class StatusUpdate {
     return control;
   }
 
-  private static String json(TrainingRunStatus status) {
+  private static String json(Object status) {
     try {
       return JSON.writeValueAsString(status);
     } catch (JsonProcessingException e) {

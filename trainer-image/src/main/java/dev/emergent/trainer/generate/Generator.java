@@ -107,6 +107,33 @@ public final class Generator {
         ended);
   }
 
+  /**
+   * Log-probability of each token of {@code continuation} after {@code prompt} and the tokens of
+   * the continuation before it (teacher forcing); the sequence must fit the context.
+   */
+  public double[] logLikelihoods(int[] prompt, int[] continuation) {
+    if (prompt.length == 0 || prompt.length + continuation.length > shape.contextLength()) {
+      throw new IllegalArgumentException(
+          "prompt and continuation need 1 to "
+              + shape.contextLength()
+              + " tokens, got "
+              + (prompt.length + continuation.length));
+    }
+    Cache cache = new Cache();
+    float[] logits = null;
+    for (int pos = 0; pos < prompt.length; pos++) {
+      logits = cache.step(prompt[pos], pos);
+    }
+    double[] out = new double[continuation.length];
+    for (int i = 0; i < continuation.length; i++) {
+      out[i] = logSoftmax(logits, 1)[continuation[i]];
+      if (i + 1 < continuation.length) {
+        logits = cache.step(continuation[i], prompt.length + i);
+      }
+    }
+    return out;
+  }
+
   /** Logits [V] of each position of ids, one position at a time through the cache. */
   public float[][] logits(int[] ids) {
     Cache cache = new Cache();

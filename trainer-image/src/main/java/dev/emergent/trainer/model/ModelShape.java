@@ -1,6 +1,7 @@
 package dev.emergent.trainer.model;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.study.ModelCompute;
 
 /** Sizes of a GPT; {@code vocab} rows of the embedding, of which {@code usedVocab} are tokens. */
 public record ModelShape(
@@ -17,22 +18,8 @@ public record ModelShape(
         model.paddedVocabSize());
   }
 
-  /** Parameters outside the embeddings: N of the 6N FLOPs-per-token estimate. */
-  public long nonEmbeddingParameters() {
-    long perBlock =
-        4L * dModel // two layer norms
-            + 3L * dModel * dModel
-            + 3L * dModel // qkv
-            + (long) dModel * dModel
-            + dModel // attention projection
-            + 2L * dModel * ffn
-            + ffn
-            + dModel; // MLP
-    return layers * perBlock + 2L * dModel;
-  }
-
-  /** Training FLOPs per token, with attention: 6N + 12·L·d·T (PaLM's MFU formula). */
-  public double trainingFlopsPerToken(int time) {
-    return 6.0 * nonEmbeddingParameters() + 12.0 * layers * dModel * time;
+  /** N and the training FLOPs per token, counted as the scaling study counts them. */
+  public ModelCompute compute() {
+    return new ModelCompute(layers, dModel, ffn, contextLength);
   }
 }

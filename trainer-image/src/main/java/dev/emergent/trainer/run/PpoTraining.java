@@ -237,7 +237,7 @@ public final class PpoTraining implements StageLoop {
             model,
             new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens()),
             EVAL_SAMPLES_PER_PROMPT);
-    metrics.put(name(prefix, "exactMatch"), exactMatch.of(model));
+    metrics.put(name(prefix, "exactMatch"), exactMatch.of(model).exactMatch());
     metrics.put(name(prefix, "evalScore"), PpoRollouts.meanScore(greedy));
     metrics.put(name(prefix, "sampleScore"), PpoRollouts.meanScore(sampled));
     metrics.put(name(prefix, "sampleExactMatch"), PpoRollouts.correctFraction(sampled));

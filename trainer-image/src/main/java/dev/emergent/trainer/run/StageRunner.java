@@ -135,7 +135,7 @@ public final class StageRunner {
     long tokensSeen = state.tokensSeen();
     int logEvery = Math.max(1, config.steps() / 20);
     Throughput throughput = new Throughput();
-    double flopsPerToken = shape.trainingFlopsPerToken(config.model().contextLength());
+    double flopsPerToken = shape.compute().flopsPerToken();
     for (long step = state.nextStep(); step < config.steps(); step++) {
       StageLoop.StepResult result = training.step(step);
       tokensSeen += result.tokens();

@@ -110,7 +110,9 @@ public final class Training implements StageLoop {
       metrics.put("evalBitsPerByte", evalLoss / Math.log(2) / bytesPerToken);
     }
     if (exactMatch != null) {
-      metrics.put("exactMatch", exactMatch.of(whole.get()));
+      ExactMatch.Score score = exactMatch.of(whole.get());
+      metrics.put("exactMatch", score.exactMatch());
+      metrics.put("answerLogLikelihood", score.answerLogLikelihood());
     }
     return metrics;
   }

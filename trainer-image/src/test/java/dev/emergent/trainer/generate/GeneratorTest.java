@@ -1,6 +1,7 @@
 package dev.emergent.trainer.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.emergent.plan.Tokens;
 import dev.emergent.trainer.model.Gpt;
@@ -37,6 +38,44 @@ class GeneratorTest {
       }
     }
     assertThat(worst).isLessThan(1e-4);
+  }
+
+  @Test
+  void theLikelihoodOfAContinuationIsTheFullPassLogSoftmaxAtItsPositions() {
+    Gpt gpt = model();
+    int[] prompt = {Tokens.BEGIN, Tokens.PROMPT, '1', '+', '2', '=', Tokens.RESPONSE};
+    int[] answer = {'3', Tokens.END};
+    int[] ids = {Tokens.BEGIN, Tokens.PROMPT, '1', '+', '2', '=', Tokens.RESPONSE, '3'};
+
+    double[] logp = new Generator(gpt).logLikelihoods(prompt, answer);
+    INDArray full = gpt.logits(ids, 1, ids.length);
+
+    for (int i = 0; i < answer.length; i++) {
+      int pos = prompt.length - 1 + i;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int v = 0; v < SHAPE.usedVocab(); v++) {
+        max = Math.max(max, full.getDouble(pos, v));
+      }
+      double sum = 0;
+      for (int v = 0; v < SHAPE.usedVocab(); v++) {
+        sum += Math.exp(full.getDouble(pos, v) - max);
+      }
+      assertThat(logp[i])
+          .isCloseTo(full.getDouble(pos, answer[i]) - max - Math.log(sum), within(1e-4));
+    }
+  }
+
+  @Test
+  void theNonEmbeddingParametersAreTheModelsParametersButItsEmbeddings() {
+    Gpt gpt = model();
+    long embeddings =
+        gpt.parameters().list().stream()
+            .filter(p -> p.name().equals("wte") || p.name().equals("wpe"))
+            .mapToLong(p -> p.length())
+            .sum();
+
+    assertThat(SHAPE.compute().nonEmbeddingParameters())
+        .isEqualTo(gpt.parameters().count() - embeddings);
   }
 
   @Test
