@@ -34,22 +34,25 @@ class CrdAdmissionE2E {
   @TempDir static Path work;
 
   @BeforeAll
-  static void installCrd() throws Exception {
-    Result installed =
-        kubectl(
-            "apply",
-            "--server-side",
-            "--force-conflicts",
-            "--field-manager=emergent-e2e",
-            "-f",
-            CrdAdmission.CRD.toString());
-    assertThat(installed.exitCode()).as(installed.output()).isZero();
+  static void installCrds() throws Exception {
+    for (Path crd : List.of(CrdAdmission.CRD, CrdAdmission.STUDY_CRD)) {
+      Result installed =
+          kubectl(
+              "apply",
+              "--server-side",
+              "--force-conflicts",
+              "--field-manager=emergent-e2e",
+              "-f",
+              crd.toString());
+      assertThat(installed.exitCode()).as(installed.output()).isZero();
+    }
     Result established =
         kubectl(
             "wait",
             "--for=condition=Established",
             "--timeout=60s",
-            "crd/trainingruns.emergent.dev");
+            "crd/trainingruns.emergent.dev",
+            "crd/scalingstudies.emergent.dev");
     assertThat(established.exitCode()).as(established.output()).isZero();
     createNamespace(SUITE);
   }
@@ -62,7 +65,9 @@ class CrdAdmissionE2E {
   }
 
   static List<Path> examples() throws IOException {
-    return ExamplesTest.trainingRunFiles();
+    List<Path> examples = new ArrayList<>(ExamplesTest.trainingRunFiles());
+    examples.addAll(ExamplesTest.studyFiles());
+    return examples;
   }
 
   static List<InvalidSpecs.Case> cases() {
@@ -98,6 +103,24 @@ class CrdAdmissionE2E {
     if (invalid.admission() == InvalidSpecs.Admission.CEL) {
       assertThat(result.output()).contains(invalid.celMessage());
     }
+  }
+
+  @Test
+  void aStudysLadderCannotChangeOnceItIsCreated() throws Exception {
+    Path file = Files.createTempFile(work, "study", ".yaml");
+    ObjectNode study =
+        (ObjectNode) new YAMLMapper().readTree(ExamplesTest.studyFiles().get(0).toFile());
+    ((ObjectNode) study.get("metadata")).put("namespace", SUITE);
+    new YAMLMapper().writeValue(file.toFile(), study);
+    Result created = kubectl("create", "-f", file.toString());
+    assertThat(created.exitCode()).as(created.output()).isZero();
+    ((ObjectNode) study.at("/spec/ladder")).putArray("tokens").add(1024).add(2048).add(4096);
+    new YAMLMapper().writeValue(file.toFile(), study);
+
+    Result changed = kubectl("replace", "-f", file.toString());
+
+    assertThat(changed.exitCode()).isNotZero();
+    assertThat(changed.output()).contains("spec.ladder").contains("is immutable");
   }
 
   @Test

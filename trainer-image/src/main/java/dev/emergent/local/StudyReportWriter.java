@@ -56,8 +56,9 @@ final class StudyReportWriter {
     html.append("<h1>ScalingStudy ").append(ReportWriter.escape(plan.study())).append("</h1>");
     html.append(fitSection());
     html.append("<h2>Loss against compute</h2><div id=\"loss\" class=\"chart\"></div>");
-    html.append("<h2>Emergence</h2><p>Greedy exact match (left) jumps where the per-token")
-        .append(" log-likelihood of the correct answer (right) rises smoothly.</p>")
+    html.append("<h2>Emergence</h2><p>Each task stage's greedy exact match (left) and mean")
+        .append(" log-likelihood per token of the correct answer (right) on the same held-out")
+        .append(" prompts, against the run's pretraining compute.</p>")
         .append(
             "<div id=\"exact\" class=\"half\"></div><div id=\"likelihood\" class=\"half\"></div>");
     html.append(runTable());
@@ -209,13 +210,17 @@ final class StudyReportWriter {
       """
       const log = {type: 'log', nameLocation: 'middle', nameGap: 28};
       const sizes = [...new Set(data.runs.filter(r => r.role === 'Ladder').map(r => r.size))];
+      const palette = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452',
+        '#9a60b4'];
+      const colorOf = size => palette[Math.max(0, [...sizes, ...(data.curves || []).map(c => c.size)]
+        .indexOf(size)) % palette.length];
       const series = sizes.map(size => ({
-        name: 'runs ' + size, type: 'scatter', symbolSize: 9,
+        name: 'runs ' + size, type: 'scatter', symbolSize: 9, itemStyle: {color: colorOf(size)},
         data: data.runs.filter(r => r.role === 'Ladder' && r.size === size && r.loss)
           .map(r => [r.flops, r.loss, r.name])}));
       (data.curves || []).forEach(c => series.push({
         name: 'law ' + c.size, type: 'line', showSymbol: false, data: c.points,
-        lineStyle: {width: 1, type: 'dashed'}}));
+        itemStyle: {color: colorOf(c.size)}, lineStyle: {width: 1, type: 'dashed'}}));
       if (data.frontier) {
         series.push({name: 'compute-optimal frontier (C ≈ 6ND)', type: 'line', showSymbol: false,
           data: data.frontier, lineStyle: {width: 2, color: '#222'}, itemStyle: {color: '#222'}});
@@ -227,13 +232,16 @@ final class StudyReportWriter {
       series.push({name: 'measured', type: 'scatter', symbol: 'diamond', symbolSize: 12,
         itemStyle: {color: '#d62728'},
         data: predicted.filter(r => r.loss).map(r => [r.flops, r.loss, r.name])});
+      const losses = data.runs.flatMap(r => [r.loss, r.predicted]).filter(l => l);
+      const lossAxis = {min: Math.min(...losses) * 0.95, max: Math.max(...losses) * 1.05,
+        axisLabel: {formatter: v => v.toFixed(2)}};
       const tooltip = {trigger: 'item', formatter: p => (p.data[2] || p.seriesName) + '<br>C '
         + p.data[0].toExponential(2) + ' FLOPs, ' + p.data[1].toFixed(4)};
       echarts.init(document.getElementById('loss')).setOption({
         animation: false, tooltip, legend: {type: 'scroll', top: 0},
         grid: {top: 60, left: 70, right: 30, bottom: 50},
         xAxis: {...log, name: 'training compute C (FLOPs)'},
-        yAxis: {...log, name: 'final held-out loss (nats/token)', nameGap: 50, scale: true},
+        yAxis: {...log, ...lossAxis, name: 'final held-out loss (nats/token)', nameGap: 50},
         series});
       function task(id, metric, name, axis) {
         echarts.init(document.getElementById(id)).setOption({
