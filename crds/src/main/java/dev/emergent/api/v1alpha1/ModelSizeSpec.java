@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
-/** The size of one model of a scaling study; the rest of its shape comes from the template. */
+/**
+ * The size of a model: a TrainingRun's, or one of a scaling study, whose template gives the rest.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ModelSizeSpec {
 
@@ -25,6 +27,7 @@ public class ModelSizeSpec {
   @Required
   @Min(1)
   @Max(Limits.MAX_HEADS)
-  @JsonPropertyDescription("Attention heads per block.")
+  @JsonPropertyDescription(
+      "Attention heads per block. Must be divisible by the size of the mesh axis 'model'.")
   public Integer heads;
 }

@@ -8,26 +8,7 @@ import io.fabric8.generator.annotation.Required;
 
 /** A GPT-style decoder: pre-LN blocks of causal self-attention and a GELU MLP. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ModelSpec {
-
-  @Required
-  @Min(1)
-  @Max(Limits.MAX_LAYERS)
-  @JsonPropertyDescription("Number of Transformer blocks.")
-  public Integer layers;
-
-  @Required
-  @Min(8)
-  @Max(Limits.MAX_D_MODEL)
-  @JsonPropertyDescription("Width of the residual stream. Must be divisible by heads.")
-  public Integer dModel;
-
-  @Required
-  @Min(1)
-  @Max(Limits.MAX_HEADS)
-  @JsonPropertyDescription(
-      "Attention heads per block. Must be divisible by the size of the mesh axis 'model'.")
-  public Integer heads;
+public class ModelSpec extends ModelSizeSpec {
 
   @Min(1)
   @Max(Limits.MAX_FFN)
