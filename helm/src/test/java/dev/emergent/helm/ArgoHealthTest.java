@@ -2,47 +2,15 @@ package dev.emergent.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaTable;
-import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.lib.jse.JsePlatform;
 
 /** The Argo CD health check, run by a Lua interpreter against statuses the operator writes. */
 class ArgoHealthTest {
   private static final Path SCRIPT = Chart.DIR.resolve("argocd/health.lua");
 
-  /** What Argo CD makes of {@code yaml}: [status, message]. */
   private static String[] health(String yaml) throws Exception {
-    Globals lua = JsePlatform.standardGlobals();
-    lua.set("obj", toLua(new YAMLMapper().readTree(yaml)));
-    LuaValue result = lua.loadfile(SCRIPT.toString()).call();
-    return new String[] {result.get("status").tojstring(), result.get("message").tojstring()};
-  }
-
-  private static LuaValue toLua(JsonNode node) {
-    if (node.isObject()) {
-      LuaTable table = new LuaTable();
-      node.fields().forEachRemaining(f -> table.set(f.getKey(), toLua(f.getValue())));
-      return table;
-    }
-    if (node.isArray()) {
-      LuaTable table = new LuaTable();
-      for (int i = 0; i < node.size(); i++) {
-        table.set(i + 1, toLua(node.get(i)));
-      }
-      return table;
-    }
-    if (node.isNumber()) {
-      return LuaValue.valueOf(node.asDouble());
-    }
-    if (node.isBoolean()) {
-      return LuaValue.valueOf(node.asBoolean());
-    }
-    return node.isNull() ? LuaValue.NIL : LuaValue.valueOf(node.asText());
+    return ArgoHealth.of(SCRIPT, yaml);
   }
 
   private static String run(String status) {
