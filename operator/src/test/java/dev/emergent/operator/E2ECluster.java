@@ -93,6 +93,19 @@ final class E2ECluster {
    * without controllers the namespace stays Terminating with everything in it, and an operator of a
    * later suite would otherwise go on reconciling them.
    */
+  /** The CRDs and {@code namespace} on the cluster in KUBECONFIG, for a suite of simulated pods. */
+  static void prepareForSimulatedPods(String namespace) throws IOException {
+    try (KubernetesClient client = connectForSimulatedPods()) {
+      prepare(client, namespace);
+    }
+  }
+
+  static void delete(String namespace) {
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      delete(client, namespace);
+    }
+  }
+
   static void delete(KubernetesClient client, String namespace) {
     client.resources(ScalingStudy.class).inNamespace(namespace).delete();
     client.resources(TrainingRun.class).inNamespace(namespace).delete();

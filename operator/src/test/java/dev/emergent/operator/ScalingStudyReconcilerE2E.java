@@ -1,7 +1,5 @@
 package dev.emergent.operator;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -24,15 +22,11 @@ class ScalingStudyReconcilerE2E extends ScalingStudyScenarios {
 
   @BeforeAll
   static void prepareCluster() throws IOException {
-    try (KubernetesClient client = E2ECluster.connectForSimulatedPods()) {
-      E2ECluster.prepare(client, NAMESPACE);
-    }
+    E2ECluster.prepareForSimulatedPods(NAMESPACE);
   }
 
   @AfterAll
   static void deleteNamespace() {
-    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-      E2ECluster.delete(client, NAMESPACE);
-    }
+    E2ECluster.delete(NAMESPACE);
   }
 }
