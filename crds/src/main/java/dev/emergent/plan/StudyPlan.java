@@ -25,8 +25,9 @@ public record StudyPlan(
     Predict
   }
 
-  /** One child TrainingRun of the study. */
-  public record Run(String name, Role role, ModelCompute model, long tokens, TrainingRun run) {
+  /** One child TrainingRun of the study; its Pretrain stage trains {@code steps} steps. */
+  public record Run(
+      String name, Role role, ModelCompute model, int steps, long tokens, TrainingRun run) {
     public long parameters() {
       return model.nonEmbeddingParameters();
     }

@@ -223,7 +223,8 @@ public final class StudyPlanner {
             : Objects.requireNonNullElse(spec.model.ffnMultiplier, Defaults.FFN_MULTIPLIER)
                 * size.dModel;
     ModelCompute model = new ModelCompute(size.layers, size.dModel, ffn, spec.model.contextLength);
-    return Optional.of(new StudyPlan.Run(name, role, model, steps * tokensPerStep, run));
+    return Optional.of(
+        new StudyPlan.Run(name, role, model, (int) steps, steps * tokensPerStep, run));
   }
 
   /** A child's violation at the study field it comes from. */

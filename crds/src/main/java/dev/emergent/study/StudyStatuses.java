@@ -8,8 +8,10 @@ import dev.emergent.api.v1alpha1.StudyPhase;
 import dev.emergent.api.v1alpha1.StudyRunStatus;
 import dev.emergent.plan.StudyPlan;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -70,6 +72,31 @@ public final class StudyStatuses {
     return status;
   }
 
+  /**
+   * A finished run's outcome as a study's status recorded it (its loss and task metrics), for a run
+   * that no longer exists.
+   */
+  public static RunOutcome recorded(StudyPlan plan, StudyRunStatus result) {
+    Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+    if (result.evalLoss != null) {
+      metrics.put(plan.pretrainStage(), Map.of(EVAL_LOSS, result.evalLoss));
+    }
+    Objects.requireNonNullElse(result.metrics, Map.<String, Double>of())
+        .forEach(
+            (key, value) -> {
+              int dot = key.lastIndexOf('.');
+              metrics
+                  .computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>())
+                  .put(key.substring(dot + 1), value);
+            });
+    return new RunOutcome(result.phase, metrics);
+  }
+
+  /** The key of a task stage's metric in {@link StudyRunStatus#metrics}: stage.metric. */
+  private static String taskKey(String stage, String metric) {
+    return stage + "." + metric;
+  }
+
   /** The law of a fit in the status. */
   public static ScalingLaw law(ScalingFit fit) {
     return new ScalingLaw(fit.e.value, fit.a.value, fit.alpha.value, fit.b.value, fit.beta.value);
@@ -111,7 +138,7 @@ public final class StudyStatuses {
                 if (!stage.equals(plan.pretrainStage())) {
                   TASK_METRICS.stream()
                       .filter(metrics::containsKey)
-                      .forEach(m -> tasks.put(stage + "." + m, metrics.get(m)));
+                      .forEach(m -> tasks.put(taskKey(stage, m), metrics.get(m)));
                 }
               });
       result.metrics = tasks.isEmpty() ? null : tasks;

@@ -3,7 +3,6 @@ package dev.emergent.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.emergent.plan.InvalidSpecException;
-import dev.emergent.plan.Planner;
 import dev.emergent.plan.RankPlacement;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.RunSettings;
@@ -106,7 +105,7 @@ final class PlanCommand {
           run.model().dModel(),
           run.parameters(),
           run.tokens(),
-          Planner.plan(run.run()).stage(study.pretrainStage()).orElseThrow().config().steps(),
+          run.steps(),
           run.flops());
     }
     return Main.OK;

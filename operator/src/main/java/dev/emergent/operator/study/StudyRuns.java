@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The child TrainingRuns of a study: what each one measured, read from its status or, for a run
@@ -51,7 +50,7 @@ public class StudyRuns {
       if (child != null) {
         outcomes.put(run.name(), outcome(child));
       } else if (finished.containsKey(run.name())) {
-        outcomes.put(run.name(), recorded(plan, finished.get(run.name())));
+        outcomes.put(run.name(), StudyStatuses.recorded(plan, finished.get(run.name())));
       }
     }
     return outcomes;
@@ -95,22 +94,5 @@ public class StudyRuns {
       }
     }
     return new RunOutcome(child.getStatus().phase, metrics);
-  }
-
-  /** A finished run's outcome as the study recorded it: the loss, and the task metrics. */
-  private static RunOutcome recorded(StudyPlan plan, StudyRunStatus result) {
-    Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-    if (result.evalLoss != null) {
-      metrics.put(plan.pretrainStage(), Map.of(StudyStatuses.EVAL_LOSS, result.evalLoss));
-    }
-    Objects.requireNonNullElse(result.metrics, Map.<String, Double>of())
-        .forEach(
-            (key, value) -> {
-              int dot = key.lastIndexOf('.');
-              metrics
-                  .computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>())
-                  .put(key.substring(dot + 1), value);
-            });
-    return new RunOutcome(result.phase, metrics);
   }
 }
