@@ -11,10 +11,15 @@ import java.util.List;
 public final class JavaCommand {
   private JavaCommand() {}
 
-  /** {@code java <options> -cp <this classpath> <mainClass> <arguments>}. */
+  /**
+   * {@code java <options> -cp <this classpath> <mainClass> <arguments>}, with the Vector API that
+   * the trainer's fused kernels run on.
+   */
   public static List<String> of(List<String> options, String mainClass, List<String> arguments) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-modules");
+    command.add("jdk.incubator.vector");
     command.addAll(options);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -1,24 +1,20 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.kernels.CausalSoftmaxKernel;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Multi-head causal self-attention. ND4J's attention ops take per-timestep masks only, so the
- * causal mask is an additive matrix and the products run as one BLAS call per (batch, head).
+ * Multi-head causal self-attention: the products run as one BLAS call per (batch, head), the
+ * softmax as one fused pass per row with the causal mask implied ({@link CausalSoftmaxKernel}).
  */
 public final class CausalSelfAttention {
-  /** Added to scores above the diagonal; exp of it underflows to 0 in float and double. */
-  private static final double MASKED = -1e9;
-
   private final Linear qkv; // [D] -> [3·H·hd]: queries, keys, values of this rank's heads
   private final Linear proj; // [H·hd] -> [D], partial sums on a model axis
   private final TensorParallel tp;
@@ -26,18 +22,16 @@ public final class CausalSelfAttention {
   private final int headDim;
   private int batch;
   private int time;
-  private INDArray mask; // [T·T], 0 on and below the diagonal
   private INDArray q; // [B, H, T, hd]
   private INDArray k; // [B, H, T, hd]
   private INDArray v; // [B, H, T, hd]
-  private INDArray probs; // softmax(q·kᵀ/√hd + mask) [B·H, T, T], kept for backward
+  private INDArray probs; // causal softmax(q·kᵀ/√hd) [B·H, T, T], kept for backward
   private INDArray headOut; // probs·v [B, H, T, hd]
   private INDArray merged; // [B·T, D]
   private INDArray dq; // [B, H, T, hd]
   private INDArray dk; // [B, H, T, hd]
   private INDArray dv; // [B, H, T, hd]
   private INDArray dprobs; // [B·H, T, T]
-  private INDArray scores; // scratch [B·H·T, T]
   private INDArray dqkv; // [B·T, 3D]
 
   /**
@@ -84,11 +78,7 @@ public final class CausalSelfAttention {
         square,
         1 / Math.sqrt(headDim),
         0);
-    INDArray rows = probs.reshape('c', (long) bh * time, time);
-    probs.reshape('c', bh, square).addiRowVector(mask);
-    rows.subiColumnVector(rows.max(1).reshape(rows.size(0), 1));
-    Transforms.exp(rows, false);
-    rows.diviColumnVector(rows.sum(1).reshape(rows.size(0), 1));
+    CausalSoftmaxKernel.forward(probs, time);
     Blas.batched(
         false, false, bh, time, headDim, time, probs, square, v, block, headOut, block, 1, 0);
     merged.reshape('c', batch, time, heads, headDim).assign(headOut.permute(0, 2, 1, 3));
@@ -106,10 +96,7 @@ public final class CausalSelfAttention {
     long square = (long) time * time;
     Blas.batched(false, true, bh, time, time, headDim, dout, block, v, block, dprobs, square, 1, 0);
     Blas.batched(true, false, bh, time, headDim, time, probs, square, dout, block, dv, block, 1, 0);
-    INDArray rows = dprobs.reshape('c', (long) bh * time, time);
-    INDArray pRows = probs.reshape('c', (long) bh * time, time);
-    INDArray rowDot = scores.assign(rows).muli(pRows).sum(1).reshape(rows.size(0), 1);
-    rows.subiColumnVector(rowDot).muli(pRows);
+    CausalSoftmaxKernel.backward(dprobs, probs, time);
     double scale = 1 / Math.sqrt(headDim);
     Blas.batched(
         false, false, bh, time, headDim, time, dprobs, square, k, block, dq, block, scale, 0);
@@ -141,17 +128,7 @@ public final class CausalSelfAttention {
     dv = Buffers.ensure(dv, type, heads4);
     probs = Buffers.ensure(probs, type, (long) batch * heads, time, time);
     dprobs = Buffers.ensure(dprobs, type, (long) batch * heads, time, time);
-    scores = Buffers.ensure(scores, type, (long) batch * heads * time, time);
     merged = Buffers.ensure(merged, type, (long) batch * time, (long) heads * headDim);
     dqkv = Buffers.ensure(dqkv, type, (long) batch * time, 3L * heads * headDim);
-    if (mask == null || mask.length() != (long) time * time || mask.dataType() != type) {
-      double[] values = new double[time * time];
-      for (int i = 0; i < time; i++) {
-        for (int j = i + 1; j < time; j++) {
-          values[i * time + j] = MASKED;
-        }
-      }
-      mask = Nd4j.create(values, new long[] {(long) time * time}, type);
-    }
   }
 }

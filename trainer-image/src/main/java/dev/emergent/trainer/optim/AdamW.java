@@ -1,9 +1,9 @@
 package dev.emergent.trainer.optim;
 
+import dev.emergent.trainer.kernels.AdamWKernel;
 import dev.emergent.trainer.tensor.Parameters;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * AdamW (Loshchilov and Hutter) over the flat parameter buffer, in PyTorch's order: decoupled
@@ -17,7 +17,6 @@ public final class AdamW {
   private final double weightDecay;
   private final INDArray firstMoment;
   private final INDArray secondMoment;
-  private final INDArray scratch;
   private long steps;
 
   public AdamW(
@@ -29,24 +28,25 @@ public final class AdamW {
     this.weightDecay = weightDecay;
     firstMoment = Nd4j.create(parameters.dataType(), parameters.count());
     secondMoment = Nd4j.create(parameters.dataType(), parameters.count());
-    scratch = Nd4j.create(parameters.dataType(), parameters.count());
   }
 
   /** One update with the gradients in {@link Parameters#grads()}. */
   public void step(double learningRate) {
     steps++;
-    INDArray values = parameters.values();
-    INDArray grads = parameters.grads();
-    if (weightDecay > 0) {
-      values.subi(
-          scratch.assign(parameters.decayMask()).muli(learningRate * weightDecay).muli(values));
-    }
-    firstMoment.muli(beta1).addi(scratch.assign(grads).muli(1 - beta1));
-    secondMoment.muli(beta2).addi(scratch.assign(grads).muli(grads).muli(1 - beta2));
-    double correction1 = 1 - Math.pow(beta1, steps);
-    double correction2 = 1 - Math.pow(beta2, steps);
-    Transforms.sqrt(scratch.assign(secondMoment).divi(correction2), false).addi(epsilon);
-    values.subi(scratch.rdivi(firstMoment).muli(learningRate / correction1));
+    AdamWKernel.update(
+        new AdamWKernel.Step(
+            learningRate,
+            weightDecay,
+            beta1,
+            beta2,
+            epsilon,
+            1 - Math.pow(beta1, steps),
+            1 - Math.pow(beta2, steps)),
+        parameters.values(),
+        parameters.grads(),
+        firstMoment,
+        secondMoment,
+        parameters.decayMask());
   }
 
   public long steps() {

@@ -1,0 +1,48 @@
+package dev.emergent.trainer.kernels;
+
+import static dev.emergent.trainer.kernels.Lanes.S;
+import static dev.emergent.trainer.kernels.Lanes.WIDTH;
+import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.store;
+
+import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link AdamWKernel} on float vectors; returns how many leading elements it updated. */
+final class AdamWVector {
+  private AdamWVector() {}
+
+  static int update(
+      AdamWKernel.Step step,
+      INDArray valueArray,
+      INDArray gradArray,
+      INDArray firstArray,
+      INDArray secondArray,
+      INDArray maskArray,
+      int n) {
+    ByteBuffer values = Memory.of(valueArray);
+    ByteBuffer grads = Memory.of(gradArray);
+    ByteBuffer first = Memory.of(firstArray);
+    ByteBuffer second = Memory.of(secondArray);
+    ByteBuffer mask = Memory.of(maskArray);
+    float beta1 = (float) step.beta1();
+    float beta2 = (float) step.beta2();
+    float decay = (float) (step.learningRate() * step.weightDecay());
+    float rate = (float) (step.learningRate() / step.correction1());
+    float inverseCorrection2 = (float) (1 / step.correction2());
+    float epsilon = (float) step.epsilon();
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += WIDTH) {
+      FloatVector g = load(grads, i);
+      FloatVector m = load(first, i).mul(beta1).add(g.mul(1 - beta1));
+      FloatVector v = load(second, i).mul(beta2).add(g.mul(g).mul(1 - beta2));
+      store(m, first, i);
+      store(v, second, i);
+      FloatVector kept = load(mask, i).mul(-decay).add(1f).mul(load(values, i));
+      FloatVector denominator = v.mul(inverseCorrection2).sqrt().add(epsilon);
+      store(kept.sub(m.mul(rate).div(denominator)), values, i);
+    }
+    return bound;
+  }
+}

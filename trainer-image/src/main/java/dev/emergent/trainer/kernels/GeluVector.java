@@ -1,0 +1,55 @@
+package dev.emergent.trainer.kernels;
+
+import static dev.emergent.trainer.kernels.Lanes.S;
+import static dev.emergent.trainer.kernels.Lanes.WIDTH;
+import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.store;
+
+import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link GeluKernel} on float vectors; each method returns how many leading elements it did. */
+final class GeluVector {
+  private static final float C = (float) GeluKernel.C;
+  private static final float A = (float) GeluKernel.A;
+
+  private GeluVector() {}
+
+  static int forward(INDArray xs, INDArray ys, INDArray ts, int n) {
+    ByteBuffer x = Memory.of(xs);
+    ByteBuffer y = Memory.of(ys);
+    ByteBuffer t = Memory.of(ts);
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += WIDTH) {
+      FloatVector v = load(x, i);
+      FloatVector tanh = tanhOf(v.mul(v).fma(A, 1f).mul(v).mul(C));
+      store(tanh, t, i);
+      store(tanh.add(1f).mul(v).mul(0.5f), y, i);
+    }
+    return bound;
+  }
+
+  static int backward(INDArray dys, INDArray xs, INDArray ts, INDArray dxs, int n) {
+    ByteBuffer dy = Memory.of(dys);
+    ByteBuffer x = Memory.of(xs);
+    ByteBuffer t = Memory.of(ts);
+    ByteBuffer dx = Memory.of(dxs);
+    int bound = S.loopBound(n);
+    for (int i = 0; i < bound; i += WIDTH) {
+      FloatVector v = load(x, i);
+      FloatVector tanh = load(t, i);
+      FloatVector slope = v.mul(v).fma(3 * A, 1f).mul(v).mul(0.5f * C);
+      FloatVector local = tanh.mul(tanh).neg().add(1f).fma(slope, tanh.add(1f).mul(0.5f));
+      store(local.mul(load(dy, i)), dx, i);
+    }
+    return bound;
+  }
+
+  /** tanh(u) = 1 − 2/(e^(2u) + 1): saturates to ±1 where e^(2u) overflows or vanishes. */
+  private static FloatVector tanhOf(FloatVector u) {
+    FloatVector e = u.mul(2f).lanewise(VectorOperators.EXP).add(1f);
+    return FloatVector.broadcast(S, 2f).div(e).neg().add(1f);
+  }
+}

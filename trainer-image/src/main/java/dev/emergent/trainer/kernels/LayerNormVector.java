@@ -1,0 +1,129 @@
+package dev.emergent.trainer.kernels;
+
+import static dev.emergent.trainer.kernels.Lanes.S;
+import static dev.emergent.trainer.kernels.Lanes.WIDTH;
+import static dev.emergent.trainer.kernels.Lanes.get;
+import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.put;
+import static dev.emergent.trainer.kernels.Lanes.store;
+
+import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link LayerNormKernel} on float vectors, every row; returns the rows done. */
+final class LayerNormVector {
+
+  private LayerNormVector() {}
+
+  static int forward(
+      INDArray xs,
+      INDArray gains,
+      INDArray shifts,
+      double epsilon,
+      INDArray normalizedArray,
+      double[] inverseStd,
+      INDArray ys) {
+    ByteBuffer x = Memory.of(xs);
+    ByteBuffer gain = Memory.of(gains);
+    ByteBuffer shift = Memory.of(shifts);
+    ByteBuffer normalized = Memory.of(normalizedArray);
+    ByteBuffer y = Memory.of(ys);
+    int rows = (int) xs.size(0);
+    int dim = (int) xs.size(1);
+    int bound = S.loopBound(dim);
+    for (int r = 0; r < rows; r++) {
+      int base = r * dim;
+      FloatVector sums = FloatVector.zero(S);
+      for (int j = 0; j < bound; j += WIDTH) {
+        sums = sums.add(load(x, base + j));
+      }
+      float sum = sums.reduceLanes(VectorOperators.ADD);
+      for (int j = bound; j < dim; j++) {
+        sum += get(x, base + j);
+      }
+      float mean = sum / dim;
+      FloatVector squares = FloatVector.zero(S);
+      for (int j = 0; j < bound; j += WIDTH) {
+        FloatVector centered = load(x, base + j).sub(mean);
+        squares = centered.fma(centered, squares);
+      }
+      float variance = squares.reduceLanes(VectorOperators.ADD);
+      for (int j = bound; j < dim; j++) {
+        float centered = get(x, base + j) - mean;
+        variance += centered * centered;
+      }
+      float inverse = (float) (1 / Math.sqrt(variance / dim + epsilon));
+      inverseStd[r] = inverse;
+      for (int j = 0; j < bound; j += WIDTH) {
+        FloatVector xhat = load(x, base + j).sub(mean).mul(inverse);
+        store(xhat, normalized, base + j);
+        store(xhat.fma(load(gain, j), load(shift, j)), y, base + j);
+      }
+      for (int j = bound; j < dim; j++) {
+        float xhat = (get(x, base + j) - mean) * inverse;
+        put(normalized, base + j, xhat);
+        put(y, base + j, xhat * get(gain, j) + get(shift, j));
+      }
+    }
+    return rows;
+  }
+
+  static int backward(
+      INDArray dys,
+      INDArray normalizedArray,
+      double[] inverseStd,
+      INDArray gains,
+      INDArray dxs,
+      INDArray gainGrads,
+      INDArray shiftGrads) {
+    ByteBuffer dy = Memory.of(dys);
+    ByteBuffer normalized = Memory.of(normalizedArray);
+    ByteBuffer gain = Memory.of(gains);
+    ByteBuffer dx = Memory.of(dxs);
+    ByteBuffer gainGrad = Memory.of(gainGrads);
+    ByteBuffer shiftGrad = Memory.of(shiftGrads);
+    int rows = (int) dys.size(0);
+    int dim = (int) dys.size(1);
+    int bound = S.loopBound(dim);
+    for (int r = 0; r < rows; r++) {
+      int base = r * dim;
+      FloatVector sumsG = FloatVector.zero(S);
+      FloatVector sumsGx = FloatVector.zero(S);
+      for (int j = 0; j < bound; j += WIDTH) {
+        FloatVector d = load(dy, base + j);
+        FloatVector xhat = load(normalized, base + j);
+        FloatVector g = d.mul(load(gain, j));
+        sumsG = sumsG.add(g);
+        sumsGx = g.fma(xhat, sumsGx);
+        store(d.fma(xhat, load(gainGrad, j)), gainGrad, j);
+        store(d.add(load(shiftGrad, j)), shiftGrad, j);
+      }
+      float sumG = sumsG.reduceLanes(VectorOperators.ADD);
+      float sumGx = sumsGx.reduceLanes(VectorOperators.ADD);
+      for (int j = bound; j < dim; j++) {
+        float d = get(dy, base + j);
+        float xhat = get(normalized, base + j);
+        float g = d * get(gain, j);
+        sumG += g;
+        sumGx += g * xhat;
+        put(gainGrad, j, get(gainGrad, j) + d * xhat);
+        put(shiftGrad, j, get(shiftGrad, j) + d);
+      }
+      float meanG = sumG / dim;
+      float meanGx = sumGx / dim;
+      float inverse = (float) inverseStd[r];
+      for (int j = 0; j < bound; j += WIDTH) {
+        FloatVector g = load(dy, base + j).mul(load(gain, j));
+        FloatVector centered = g.sub(meanG).sub(load(normalized, base + j).mul(meanGx));
+        store(centered.mul(inverse), dx, base + j);
+      }
+      for (int j = bound; j < dim; j++) {
+        float g = get(dy, base + j) * get(gain, j);
+        put(dx, base + j, inverse * (g - meanG - get(normalized, base + j) * meanGx));
+      }
+    }
+    return rows;
+  }
+}

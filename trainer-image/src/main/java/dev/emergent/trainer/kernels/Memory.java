@@ -1,0 +1,26 @@
+package dev.emergent.trainer.kernels;
+
+import dev.emergent.trainer.tensor.Shapes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The memory of a contiguous row-major array as a native-order byte buffer over its elements. */
+final class Memory {
+  private Memory() {}
+
+  static ByteBuffer of(INDArray array) {
+    if (array.ordering() != 'c' || !Shapes.isContiguous(array)) {
+      throw new IllegalArgumentException(
+          "a fused kernel needs a contiguous row-major array, got " + array.shapeInfoToString());
+    }
+    Pointer start = array.data().addressPointer();
+    long first = start.position() * start.sizeof();
+    long end = first + array.length() * array.data().getElementSize();
+    BytePointer bytes = new BytePointer(start);
+    bytes.capacity(end).limit(end).position(first);
+    return bytes.asByteBuffer().order(ByteOrder.nativeOrder());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.emergent.trainer.kernels;
+
+import static dev.emergent.trainer.kernels.Lanes.S;
+import static dev.emergent.trainer.kernels.Lanes.WIDTH;
+import static dev.emergent.trainer.kernels.Lanes.get;
+import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.put;
+import static dev.emergent.trainer.kernels.Lanes.store;
+import static dev.emergent.trainer.kernels.Lanes.zero;
+
+import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link CausalSoftmaxKernel} on float vectors, every row; returns the rows done. */
+final class SoftmaxVector {
+  private SoftmaxVector() {}
+
+  static int forward(INDArray scores, int rows, int time) {
+    ByteBuffer s = Memory.of(scores);
+    for (int r = 0; r < rows; r++) {
+      int base = r * time;
+      int seen = r % time + 1;
+      int bound = S.loopBound(seen);
+      FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int j = 0; j < bound; j += WIDTH) {
+        maxes = maxes.max(load(s, base + j));
+      }
+      float max = maxes.reduceLanes(VectorOperators.MAX);
+      for (int j = bound; j < seen; j++) {
+        max = Math.max(max, get(s, base + j));
+      }
+      FloatVector sums = FloatVector.zero(S);
+      for (int j = 0; j < bound; j += WIDTH) {
+        FloatVector e = load(s, base + j).sub(max).lanewise(VectorOperators.EXP);
+        store(e, s, base + j);
+        sums = sums.add(e);
+      }
+      float sum = sums.reduceLanes(VectorOperators.ADD);
+      for (int j = bound; j < seen; j++) {
+        float e = (float) Math.exp(get(s, base + j) - max);
+        put(s, base + j, e);
+        sum += e;
+      }
+      float inverse = 1 / sum;
+      for (int j = 0; j < bound; j += WIDTH) {
+        store(load(s, base + j).mul(inverse), s, base + j);
+      }
+      for (int j = bound; j < seen; j++) {
+        put(s, base + j, get(s, base + j) * inverse);
+      }
+      zero(s, base + seen, base + time);
+    }
+    return rows;
+  }
+
+  static int backward(INDArray dprobs, INDArray probs, int rows, int time) {
+    ByteBuffer dp = Memory.of(dprobs);
+    ByteBuffer p = Memory.of(probs);
+    for (int r = 0; r < rows; r++) {
+      int base = r * time;
+      int seen = r % time + 1;
+      int bound = S.loopBound(seen);
+      FloatVector dots = FloatVector.zero(S);
+      for (int j = 0; j < bound; j += WIDTH) {
+        dots = load(p, base + j).fma(load(dp, base + j), dots);
+      }
+      float dot = dots.reduceLanes(VectorOperators.ADD);
+      for (int j = bound; j < seen; j++) {
+        dot += get(p, base + j) * get(dp, base + j);
+      }
+      for (int j = 0; j < bound; j += WIDTH) {
+        store(load(dp, base + j).sub(dot).mul(load(p, base + j)), dp, base + j);
+      }
+      for (int j = bound; j < seen; j++) {
+        put(dp, base + j, get(p, base + j) * (get(dp, base + j) - dot));
+      }
+      zero(dp, base + seen, base + time);
+    }
+    return rows;
+  }
+}
