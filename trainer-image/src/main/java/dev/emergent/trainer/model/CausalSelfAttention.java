@@ -7,14 +7,17 @@ import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Multi-head causal self-attention: the products run as one BLAS call per (batch, head), the
- * softmax as one fused pass per row with the causal mask implied ({@link CausalSoftmaxKernel}).
+ * Multi-head causal self-attention: the products run as one BLAS call per (batch, head) on the
+ * heads' columns where they lie (no copies into per-head arrays), the softmax as one fused pass per
+ * row with the causal mask implied ({@link CausalSoftmaxKernel}).
  */
 public final class CausalSelfAttention {
+  private static final int QUERIES = 0;
+  private static final int KEYS = 1;
+  private static final int VALUES = 2;
+
   private final Linear qkv; // [D] -> [3·H·hd]: queries, keys, values of this rank's heads
   private final Linear proj; // [H·hd] -> [D], partial sums on a model axis
   private final TensorParallel tp;
@@ -22,17 +25,11 @@ public final class CausalSelfAttention {
   private final int headDim;
   private int batch;
   private int time;
-  private INDArray q; // [B, H, T, hd]
-  private INDArray k; // [B, H, T, hd]
-  private INDArray v; // [B, H, T, hd]
+  private INDArray packed; // queries, keys, values [B·T, 3·H·hd], kept for backward
   private INDArray probs; // causal softmax(q·kᵀ/√hd) [B·H, T, T], kept for backward
-  private INDArray headOut; // probs·v [B, H, T, hd]
-  private INDArray merged; // [B·T, D]
-  private INDArray dq; // [B, H, T, hd]
-  private INDArray dk; // [B, H, T, hd]
-  private INDArray dv; // [B, H, T, hd]
+  private INDArray merged; // the heads' outputs side by side [B·T, H·hd]
   private INDArray dprobs; // [B·H, T, T]
-  private INDArray dqkv; // [B·T, 3D]
+  private INDArray dqkv; // [B·T, 3·H·hd]
 
   /**
    * On a model axis of size m each rank holds H/m heads: their query, key and value columns of the
@@ -56,76 +53,115 @@ public final class CausalSelfAttention {
   /** x [B·T, D] -> [B·T, D]; one all-reduce over the model axis. */
   public INDArray forward(INDArray x, int batch, int time) {
     allocate(x.dataType(), batch, time);
-    INDArray packed = qkv.forward(x).reshape('c', batch, time, 3, heads, headDim);
-    q.assign(part(packed, 0).permute(0, 2, 1, 3));
-    k.assign(part(packed, 1).permute(0, 2, 1, 3));
-    v.assign(part(packed, 2).permute(0, 2, 1, 3));
-    int bh = batch * heads;
-    long block = (long) time * headDim;
-    long square = (long) time * time;
-    Blas.batched(
-        false,
-        true,
-        bh,
-        time,
-        time,
-        headDim,
-        q,
-        block,
-        k,
-        block,
-        probs,
-        square,
-        1 / Math.sqrt(headDim),
-        0);
+    packed = qkv.forward(x);
+    double scale = 1 / Math.sqrt(headDim);
+    for (int b = 0; b < batch; b++) {
+      product(
+          false,
+          true,
+          time,
+          headDim,
+          head(packed, b, QUERIES),
+          head(packed, b, KEYS),
+          square(probs, b),
+          scale);
+    }
     CausalSoftmaxKernel.forward(probs, time);
-    Blas.batched(
-        false, false, bh, time, headDim, time, probs, square, v, block, headOut, block, 1, 0);
-    merged.reshape('c', batch, time, heads, headDim).assign(headOut.permute(0, 2, 1, 3));
+    for (int b = 0; b < batch; b++) {
+      product(
+          false,
+          false,
+          headDim,
+          time,
+          square(probs, b),
+          head(packed, b, VALUES),
+          head(merged, b, 0),
+          1);
+    }
     return tp.allReduce(proj.forward(merged));
   }
 
   /** dy [B·T, D] -> dx [B·T, D]; one all-reduce over the model axis. */
   public INDArray backward(INDArray dy) {
     INDArray dmerged = proj.backward(dy);
-    // headOut's buffer now holds the gradient of the head outputs.
-    INDArray dout =
-        headOut.assign(dmerged.reshape('c', batch, time, heads, headDim).permute(0, 2, 1, 3));
-    int bh = batch * heads;
-    long block = (long) time * headDim;
-    long square = (long) time * time;
-    Blas.batched(false, true, bh, time, time, headDim, dout, block, v, block, dprobs, square, 1, 0);
-    Blas.batched(true, false, bh, time, headDim, time, probs, square, dout, block, dv, block, 1, 0);
-    CausalSoftmaxKernel.backward(dprobs, probs, time);
     double scale = 1 / Math.sqrt(headDim);
-    Blas.batched(
-        false, false, bh, time, headDim, time, dprobs, square, k, block, dq, block, scale, 0);
-    Blas.batched(
-        true, false, bh, time, headDim, time, dprobs, square, q, block, dk, block, scale, 0);
-    INDArray packed = dqkv.reshape('c', batch, time, 3, heads, headDim);
-    part(packed, 0).assign(dq.permute(0, 2, 1, 3));
-    part(packed, 1).assign(dk.permute(0, 2, 1, 3));
-    part(packed, 2).assign(dv.permute(0, 2, 1, 3));
+    for (int b = 0; b < batch; b++) {
+      product(
+          false,
+          true,
+          time,
+          headDim,
+          head(dmerged, b, 0),
+          head(packed, b, VALUES),
+          square(dprobs, b),
+          1);
+      product(
+          true,
+          false,
+          headDim,
+          time,
+          square(probs, b),
+          head(dmerged, b, 0),
+          head(dqkv, b, VALUES),
+          1);
+    }
+    CausalSoftmaxKernel.backward(dprobs, probs, time);
+    for (int b = 0; b < batch; b++) {
+      product(
+          false,
+          false,
+          headDim,
+          time,
+          square(dprobs, b),
+          head(packed, b, KEYS),
+          head(dqkv, b, QUERIES),
+          scale);
+      product(
+          true,
+          false,
+          headDim,
+          time,
+          square(dprobs, b),
+          head(packed, b, QUERIES),
+          head(dqkv, b, KEYS),
+          scale);
+    }
     return tp.allReduce(qkv.backward(dqkv));
   }
 
-  /** Queries (0), keys (1) or values (2) of a [B, T, 3, H, hd] array: a [B, T, H, hd] view. */
-  private static INDArray part(INDArray packed, int which) {
-    INDArrayIndex all = NDArrayIndex.all();
-    return packed.get(all, all, NDArrayIndex.point(which), all, all);
+  /** Every head's c = scale · op(a) · op(b), with T rows, n columns and inner size k. */
+  private void product(
+      boolean transA,
+      boolean transB,
+      int n,
+      int k,
+      Blas.Blocks a,
+      Blas.Blocks b,
+      Blas.Blocks c,
+      double scale) {
+    Blas.batched(transA, transB, heads, time, n, k, a, b, c, scale, 0);
+  }
+
+  /**
+   * The [T, hd] blocks of sequence b's heads in a [B·T, width] matrix whose columns hold parts of H
+   * heads each (the packed projection's queries, keys and values: parts 0, 1, 2; merged outputs:
+   * part 0): head h's block starts at column part·H·hd + h·hd.
+   */
+  private Blas.Blocks head(INDArray matrix, int b, int part) {
+    int width = (int) matrix.size(1);
+    long offset = (long) b * time * width + (long) part * heads * headDim;
+    return new Blas.Blocks(matrix, offset, headDim, width);
+  }
+
+  /** The [T, T] blocks of sequence b's heads in a [B·H, T, T] array. */
+  private Blas.Blocks square(INDArray scores, int b) {
+    long size = (long) time * time;
+    return new Blas.Blocks(scores, b * heads * size, size, time);
   }
 
   private void allocate(DataType type, int batch, int time) {
     this.batch = batch;
     this.time = time;
-    long[] heads4 = {batch, heads, time, headDim};
-    q = Buffers.ensure(q, type, heads4);
-    k = Buffers.ensure(k, type, heads4);
-    v = Buffers.ensure(v, type, heads4);
-    headOut = Buffers.ensure(headOut, type, heads4);
-    dq = Buffers.ensure(dq, type, heads4);
-    dk = Buffers.ensure(dk, type, heads4);
-    dv = Buffers.ensure(dv, type, heads4);
     probs = Buffers.ensure(probs, type, (long) batch * heads, time, time);
     dprobs = Buffers.ensure(dprobs, type, (long) batch * heads, time, time);
     merged = Buffers.ensure(merged, type, (long) batch * time, (long) heads * headDim);

@@ -42,13 +42,20 @@ public final class Blas {
               + n
               + "]");
     }
-    batched(transA, transB, 1, m, n, (int) k, a, 0, b, 0, c, 0, alpha, beta);
+    single(transA, transB, m, n, (int) k, a, b, c, alpha, beta);
   }
 
   /**
-   * {@code count} products of contiguous row-major blocks: block i of a starts at element {@code
-   * i·strideA} of a's memory (likewise b and c). One call per block: for the small blocks of
-   * attention the BLAS call costs less than any batching copy would.
+   * Where the blocks of a batched product lie in an array's memory: block i starts at element
+   * {@code offset + i·stride} and its rows are {@code ld} elements apart, so a head's columns of a
+   * wider matrix are a block without being copied out.
+   */
+  public record Blocks(INDArray array, long offset, long stride, int ld) {}
+
+  /**
+   * {@code count} products {@code c_i = alpha · op(a_i) · op(b_i) + beta · c_i} of row-major
+   * blocks. One call per block: for the small blocks of attention the BLAS call costs less than any
+   * batching copy would.
    */
   public static void batched(
       boolean transA,
@@ -57,28 +64,23 @@ public final class Blas {
       int m,
       int n,
       int k,
-      INDArray a,
-      long strideA,
-      INDArray b,
-      long strideB,
-      INDArray c,
-      long strideC,
+      Blocks a,
+      Blocks b,
+      Blocks c,
       double alpha,
       double beta) {
-    requireContiguous(a);
-    requireContiguous(b);
-    requireContiguous(c);
-    int lda = transA ? m : k;
-    int ldb = transB ? k : n;
+    requireContiguous(a.array());
+    requireContiguous(b.array());
+    requireContiguous(c.array());
     int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
     int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
-    if (c.dataType() == DataType.FLOAT) {
-      FloatPointer pa = new FloatPointer(address(a));
-      FloatPointer pb = new FloatPointer(address(b));
-      FloatPointer pc = new FloatPointer(address(c));
-      long baseA = pa.position();
-      long baseB = pb.position();
-      long baseC = pc.position();
+    if (c.array().dataType() == DataType.FLOAT) {
+      FloatPointer pa = new FloatPointer(address(a.array()));
+      FloatPointer pb = new FloatPointer(address(b.array()));
+      FloatPointer pc = new FloatPointer(address(c.array()));
+      long baseA = pa.position() + a.offset();
+      long baseB = pb.position() + b.offset();
+      long baseC = pc.position() + c.offset();
       for (int i = 0; i < count; i++) {
         openblas.cblas_sgemm(
             openblas.CblasRowMajor,
@@ -88,21 +90,21 @@ public final class Blas {
             n,
             k,
             (float) alpha,
-            pa.position(baseA + i * strideA),
-            lda,
-            pb.position(baseB + i * strideB),
-            ldb,
+            pa.position(baseA + i * a.stride()),
+            a.ld(),
+            pb.position(baseB + i * b.stride()),
+            b.ld(),
             (float) beta,
-            pc.position(baseC + i * strideC),
-            n);
+            pc.position(baseC + i * c.stride()),
+            c.ld());
       }
-    } else if (c.dataType() == DataType.DOUBLE) {
-      DoublePointer pa = new DoublePointer(address(a));
-      DoublePointer pb = new DoublePointer(address(b));
-      DoublePointer pc = new DoublePointer(address(c));
-      long baseA = pa.position();
-      long baseB = pb.position();
-      long baseC = pc.position();
+    } else if (c.array().dataType() == DataType.DOUBLE) {
+      DoublePointer pa = new DoublePointer(address(a.array()));
+      DoublePointer pb = new DoublePointer(address(b.array()));
+      DoublePointer pc = new DoublePointer(address(c.array()));
+      long baseA = pa.position() + a.offset();
+      long baseB = pb.position() + b.offset();
+      long baseC = pc.position() + c.offset();
       for (int i = 0; i < count; i++) {
         openblas.cblas_dgemm(
             openblas.CblasRowMajor,
@@ -112,17 +114,44 @@ public final class Blas {
             n,
             k,
             alpha,
-            pa.position(baseA + i * strideA),
-            lda,
-            pb.position(baseB + i * strideB),
-            ldb,
+            pa.position(baseA + i * a.stride()),
+            a.ld(),
+            pb.position(baseB + i * b.stride()),
+            b.ld(),
             beta,
-            pc.position(baseC + i * strideC),
-            n);
+            pc.position(baseC + i * c.stride()),
+            c.ld());
       }
     } else {
-      throw new IllegalArgumentException("gemm supports FLOAT and DOUBLE, not " + c.dataType());
+      throw new IllegalArgumentException(
+          "gemm supports FLOAT and DOUBLE, not " + c.array().dataType());
     }
+  }
+
+  /** One product of whole, dense row-major matrices. */
+  private static void single(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      INDArray a,
+      INDArray b,
+      INDArray c,
+      double alpha,
+      double beta) {
+    batched(
+        transA,
+        transB,
+        1,
+        m,
+        n,
+        k,
+        new Blocks(a, 0, 0, transA ? m : k),
+        new Blocks(b, 0, 0, transB ? k : n),
+        new Blocks(c, 0, 0, n),
+        alpha,
+        beta);
   }
 
   /**
@@ -134,21 +163,7 @@ public final class Blas {
     long rows = m.size(0);
     long cols = m.size(1);
     INDArray ones = Ones.row(m.dataType(), rows);
-    batched(
-        false,
-        false,
-        1,
-        1,
-        (int) cols,
-        (int) rows,
-        ones,
-        0,
-        m,
-        0,
-        target.reshape('c', 1, cols),
-        0,
-        1,
-        1);
+    single(false, false, 1, (int) cols, (int) rows, ones, m, target.reshape('c', 1, cols), 1, 1);
   }
 
   /** Address of the array's first element: ND4J gives a view its own buffer starting there. */
