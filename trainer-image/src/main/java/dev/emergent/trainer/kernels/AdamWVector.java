@@ -33,16 +33,22 @@ final class AdamWVector {
     float inverseCorrection2 = (float) (1 / step.correction2());
     float epsilon = (float) step.epsilon();
     int bound = S.loopBound(n);
-    for (int i = 0; i < bound; i += WIDTH) {
-      FloatVector g = load(grads, i);
-      FloatVector m = load(first, i).mul(beta1).add(g.mul(1 - beta1));
-      FloatVector v = load(second, i).mul(beta2).add(g.mul(g).mul(1 - beta2));
-      store(m, first, i);
-      store(v, second, i);
-      FloatVector kept = load(mask, i).mul(-decay).add(1f).mul(load(values, i));
-      FloatVector denominator = v.mul(inverseCorrection2).sqrt().add(epsilon);
-      store(kept.sub(m.mul(rate).div(denominator)), values, i);
-    }
+    Parallel.split(
+        bound,
+        WIDTH,
+        5L * bound,
+        (from, to) -> {
+          for (int i = from; i < to; i += WIDTH) {
+            FloatVector g = load(grads, i);
+            FloatVector m = load(first, i).mul(beta1).add(g.mul(1 - beta1));
+            FloatVector v = load(second, i).mul(beta2).add(g.mul(g).mul(1 - beta2));
+            store(m, first, i);
+            store(v, second, i);
+            FloatVector kept = load(mask, i).mul(-decay).add(1f).mul(load(values, i));
+            FloatVector denominator = v.mul(inverseCorrection2).sqrt().add(epsilon);
+            store(kept.sub(m.mul(rate).div(denominator)), values, i);
+          }
+        });
     return bound;
   }
 }

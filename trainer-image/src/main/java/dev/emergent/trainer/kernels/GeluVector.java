@@ -22,12 +22,18 @@ final class GeluVector {
     ByteBuffer y = Memory.of(ys);
     ByteBuffer t = Memory.of(ts);
     int bound = S.loopBound(n);
-    for (int i = 0; i < bound; i += WIDTH) {
-      FloatVector v = load(x, i);
-      FloatVector tanh = tanhOf(v.mul(v).fma(A, 1f).mul(v).mul(C));
-      store(tanh, t, i);
-      store(tanh.add(1f).mul(v).mul(0.5f), y, i);
-    }
+    Parallel.split(
+        bound,
+        WIDTH,
+        3L * bound,
+        (from, to) -> {
+          for (int i = from; i < to; i += WIDTH) {
+            FloatVector v = load(x, i);
+            FloatVector tanh = tanhOf(v.mul(v).fma(A, 1f).mul(v).mul(C));
+            store(tanh, t, i);
+            store(tanh.add(1f).mul(v).mul(0.5f), y, i);
+          }
+        });
     return bound;
   }
 
@@ -37,13 +43,19 @@ final class GeluVector {
     ByteBuffer t = Memory.of(ts);
     ByteBuffer dx = Memory.of(dxs);
     int bound = S.loopBound(n);
-    for (int i = 0; i < bound; i += WIDTH) {
-      FloatVector v = load(x, i);
-      FloatVector tanh = load(t, i);
-      FloatVector slope = v.mul(v).fma(3 * A, 1f).mul(v).mul(0.5f * C);
-      FloatVector local = tanh.mul(tanh).neg().add(1f).fma(slope, tanh.add(1f).mul(0.5f));
-      store(local.mul(load(dy, i)), dx, i);
-    }
+    Parallel.split(
+        bound,
+        WIDTH,
+        4L * bound,
+        (from, to) -> {
+          for (int i = from; i < to; i += WIDTH) {
+            FloatVector v = load(x, i);
+            FloatVector tanh = load(t, i);
+            FloatVector slope = v.mul(v).fma(3 * A, 1f).mul(v).mul(0.5f * C);
+            FloatVector local = tanh.mul(tanh).neg().add(1f).fma(slope, tanh.add(1f).mul(0.5f));
+            store(local.mul(load(dy, i)), dx, i);
+          }
+        });
     return bound;
   }
 

@@ -32,42 +32,61 @@ final class LayerNormVector {
     ByteBuffer y = Memory.of(ys);
     int rows = (int) xs.size(0);
     int dim = (int) xs.size(1);
-    int bound = S.loopBound(dim);
-    for (int r = 0; r < rows; r++) {
-      int base = r * dim;
-      FloatVector sums = FloatVector.zero(S);
-      for (int j = 0; j < bound; j += WIDTH) {
-        sums = sums.add(load(x, base + j));
-      }
-      float sum = sums.reduceLanes(VectorOperators.ADD);
-      for (int j = bound; j < dim; j++) {
-        sum += get(x, base + j);
-      }
-      float mean = sum / dim;
-      FloatVector squares = FloatVector.zero(S);
-      for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector centered = load(x, base + j).sub(mean);
-        squares = centered.fma(centered, squares);
-      }
-      float variance = squares.reduceLanes(VectorOperators.ADD);
-      for (int j = bound; j < dim; j++) {
-        float centered = get(x, base + j) - mean;
-        variance += centered * centered;
-      }
-      float inverse = (float) (1 / Math.sqrt(variance / dim + epsilon));
-      inverseStd[r] = inverse;
-      for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector xhat = load(x, base + j).sub(mean).mul(inverse);
-        store(xhat, normalized, base + j);
-        store(xhat.fma(load(gain, j), load(shift, j)), y, base + j);
-      }
-      for (int j = bound; j < dim; j++) {
-        float xhat = (get(x, base + j) - mean) * inverse;
-        put(normalized, base + j, xhat);
-        put(y, base + j, xhat * get(gain, j) + get(shift, j));
-      }
-    }
+    Parallel.split(
+        rows,
+        1,
+        3L * rows * dim,
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            forwardRow(x, gain, shift, epsilon, normalized, inverseStd, y, r, dim);
+          }
+        });
     return rows;
+  }
+
+  private static void forwardRow(
+      ByteBuffer x,
+      ByteBuffer gain,
+      ByteBuffer shift,
+      double epsilon,
+      ByteBuffer normalized,
+      double[] inverseStd,
+      ByteBuffer y,
+      int r,
+      int dim) {
+    int bound = S.loopBound(dim);
+    int base = r * dim;
+    FloatVector sums = FloatVector.zero(S);
+    for (int j = 0; j < bound; j += WIDTH) {
+      sums = sums.add(load(x, base + j));
+    }
+    float sum = sums.reduceLanes(VectorOperators.ADD);
+    for (int j = bound; j < dim; j++) {
+      sum += get(x, base + j);
+    }
+    float mean = sum / dim;
+    FloatVector squares = FloatVector.zero(S);
+    for (int j = 0; j < bound; j += WIDTH) {
+      FloatVector centered = load(x, base + j).sub(mean);
+      squares = centered.fma(centered, squares);
+    }
+    float variance = squares.reduceLanes(VectorOperators.ADD);
+    for (int j = bound; j < dim; j++) {
+      float centered = get(x, base + j) - mean;
+      variance += centered * centered;
+    }
+    float inverse = (float) (1 / Math.sqrt(variance / dim + epsilon));
+    inverseStd[r] = inverse;
+    for (int j = 0; j < bound; j += WIDTH) {
+      FloatVector xhat = load(x, base + j).sub(mean).mul(inverse);
+      store(xhat, normalized, base + j);
+      store(xhat.fma(load(gain, j), load(shift, j)), y, base + j);
+    }
+    for (int j = bound; j < dim; j++) {
+      float xhat = (get(x, base + j) - mean) * inverse;
+      put(normalized, base + j, xhat);
+      put(y, base + j, xhat * get(gain, j) + get(shift, j));
+    }
   }
 
   static int backward(
@@ -86,44 +105,72 @@ final class LayerNormVector {
     ByteBuffer shiftGrad = Memory.of(shiftGrads);
     int rows = (int) dys.size(0);
     int dim = (int) dys.size(1);
-    int bound = S.loopBound(dim);
-    for (int r = 0; r < rows; r++) {
-      int base = r * dim;
-      FloatVector sumsG = FloatVector.zero(S);
-      FloatVector sumsGx = FloatVector.zero(S);
-      for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector d = load(dy, base + j);
-        FloatVector xhat = load(normalized, base + j);
-        FloatVector g = d.mul(load(gain, j));
-        sumsG = sumsG.add(g);
-        sumsGx = g.fma(xhat, sumsGx);
-        store(d.fma(xhat, load(gainGrad, j)), gainGrad, j);
-        store(d.add(load(shiftGrad, j)), shiftGrad, j);
-      }
-      float sumG = sumsG.reduceLanes(VectorOperators.ADD);
-      float sumGx = sumsGx.reduceLanes(VectorOperators.ADD);
-      for (int j = bound; j < dim; j++) {
-        float d = get(dy, base + j);
-        float xhat = get(normalized, base + j);
-        float g = d * get(gain, j);
-        sumG += g;
-        sumGx += g * xhat;
-        put(gainGrad, j, get(gainGrad, j) + d * xhat);
-        put(shiftGrad, j, get(shiftGrad, j) + d);
-      }
-      float meanG = sumG / dim;
-      float meanGx = sumGx / dim;
-      float inverse = (float) inverseStd[r];
-      for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector g = load(dy, base + j).mul(load(gain, j));
-        FloatVector centered = g.sub(meanG).sub(load(normalized, base + j).mul(meanGx));
-        store(centered.mul(inverse), dx, base + j);
-      }
-      for (int j = bound; j < dim; j++) {
-        float g = get(dy, base + j) * get(gain, j);
-        put(dx, base + j, inverse * (g - meanG - get(normalized, base + j) * meanGx));
-      }
-    }
+    Parallel.split(
+        rows,
+        1,
+        4L * rows * dim,
+        (from, to) -> {
+          // Each part sums its rows' gain and shift gradients apart, then adds them in once.
+          ByteBuffer gainSums = Memory.scratch(dim);
+          ByteBuffer shiftSums = Memory.scratch(dim);
+          for (int r = from; r < to; r++) {
+            backwardRow(dy, normalized, inverseStd, gain, dx, gainSums, shiftSums, r, dim);
+          }
+          synchronized (gainGrad) {
+            for (int j = 0; j < dim; j++) {
+              put(gainGrad, j, get(gainGrad, j) + get(gainSums, j));
+              put(shiftGrad, j, get(shiftGrad, j) + get(shiftSums, j));
+            }
+          }
+        });
     return rows;
+  }
+
+  private static void backwardRow(
+      ByteBuffer dy,
+      ByteBuffer normalized,
+      double[] inverseStd,
+      ByteBuffer gain,
+      ByteBuffer dx,
+      ByteBuffer gainGrad,
+      ByteBuffer shiftGrad,
+      int r,
+      int dim) {
+    int bound = S.loopBound(dim);
+    int base = r * dim;
+    FloatVector sumsG = FloatVector.zero(S);
+    FloatVector sumsGx = FloatVector.zero(S);
+    for (int j = 0; j < bound; j += WIDTH) {
+      FloatVector d = load(dy, base + j);
+      FloatVector xhat = load(normalized, base + j);
+      FloatVector g = d.mul(load(gain, j));
+      sumsG = sumsG.add(g);
+      sumsGx = g.fma(xhat, sumsGx);
+      store(d.fma(xhat, load(gainGrad, j)), gainGrad, j);
+      store(d.add(load(shiftGrad, j)), shiftGrad, j);
+    }
+    float sumG = sumsG.reduceLanes(VectorOperators.ADD);
+    float sumGx = sumsGx.reduceLanes(VectorOperators.ADD);
+    for (int j = bound; j < dim; j++) {
+      float d = get(dy, base + j);
+      float xhat = get(normalized, base + j);
+      float g = d * get(gain, j);
+      sumG += g;
+      sumGx += g * xhat;
+      put(gainGrad, j, get(gainGrad, j) + d * xhat);
+      put(shiftGrad, j, get(shiftGrad, j) + d);
+    }
+    float meanG = sumG / dim;
+    float meanGx = sumGx / dim;
+    float inverse = (float) inverseStd[r];
+    for (int j = 0; j < bound; j += WIDTH) {
+      FloatVector g = load(dy, base + j).mul(load(gain, j));
+      FloatVector centered = g.sub(meanG).sub(load(normalized, base + j).mul(meanGx));
+      store(centered.mul(inverse), dx, base + j);
+    }
+    for (int j = bound; j < dim; j++) {
+      float g = get(dy, base + j) * get(gain, j);
+      put(dx, base + j, inverse * (g - meanG - get(normalized, base + j) * meanGx));
+    }
   }
 }

@@ -23,4 +23,9 @@ final class Memory {
     bytes.capacity(end).limit(end).position(first);
     return bytes.asByteBuffer().order(ByteOrder.nativeOrder());
   }
+
+  /** A zeroed native-order buffer of {@code floats} floats, outside any array. */
+  static ByteBuffer scratch(int floats) {
+    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+  }
 }

@@ -19,7 +19,19 @@ final class SoftmaxVector {
 
   static int forward(INDArray scores, int rows, int time) {
     ByteBuffer s = Memory.of(scores);
-    for (int r = 0; r < rows; r++) {
+    Parallel.split(rows, 1, (long) rows * time, (from, to) -> forward(s, from, to, time));
+    return rows;
+  }
+
+  static int backward(INDArray dprobs, INDArray probs, int rows, int time) {
+    ByteBuffer dp = Memory.of(dprobs);
+    ByteBuffer p = Memory.of(probs);
+    Parallel.split(rows, 1, 2L * rows * time, (from, to) -> backward(dp, p, from, to, time));
+    return rows;
+  }
+
+  private static void forward(ByteBuffer s, int from, int to, int time) {
+    for (int r = from; r < to; r++) {
       int base = r * time;
       int seen = r % time + 1;
       int bound = S.loopBound(seen);
@@ -52,13 +64,10 @@ final class SoftmaxVector {
       }
       zero(s, base + seen, base + time);
     }
-    return rows;
   }
 
-  static int backward(INDArray dprobs, INDArray probs, int rows, int time) {
-    ByteBuffer dp = Memory.of(dprobs);
-    ByteBuffer p = Memory.of(probs);
-    for (int r = 0; r < rows; r++) {
+  private static void backward(ByteBuffer dp, ByteBuffer p, int from, int to, int time) {
+    for (int r = from; r < to; r++) {
       int base = r * time;
       int seen = r % time + 1;
       int bound = S.loopBound(seen);
@@ -78,6 +87,5 @@ final class SoftmaxVector {
       }
       zero(dp, base + seen, base + time);
     }
-    return rows;
   }
 }

@@ -1,0 +1,74 @@
+package dev.emergent.trainer.kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Splits a kernel's range over as many threads as the BLAS gets ({@code OMP_NUM_THREADS}, else
+ * every processor): the BLAS's threads sleep between products (OMP_WAIT_POLICY=PASSIVE), so the
+ * fused passes can use the same cores in between.
+ */
+final class Parallel {
+  static final int THREADS =
+      Math.max(
+          1,
+          Integer.parseInt(
+              System.getenv()
+                  .getOrDefault(
+                      "OMP_NUM_THREADS",
+                      Integer.toString(Runtime.getRuntime().availableProcessors()))));
+
+  /** Below this many elements of work a range runs on the calling thread alone. */
+  private static final int MIN_WORK = 32_768;
+
+  private static final ExecutorService POOL =
+      THREADS == 1
+          ? null
+          : Executors.newFixedThreadPool(
+              THREADS - 1,
+              task -> {
+                Thread thread = new Thread(task, "emergent-kernel");
+                thread.setDaemon(true);
+                return thread;
+              });
+
+  /** A part [from, to) of a kernel's range. */
+  interface Range {
+    void run(int from, int to);
+  }
+
+  private Parallel() {}
+
+  /**
+   * Runs body over [0, n) in up to {@link #THREADS} contiguous parts whose starts are multiples of
+   * {@code align}; {@code work} is the number of elements the whole range touches.
+   */
+  static void split(int n, int align, long work, Range body) {
+    int parts = (int) Math.min(THREADS, Math.max(1, work / MIN_WORK));
+    if (parts <= 1 || n < 2L * align) {
+      body.run(0, n);
+      return;
+    }
+    int size = ((n + parts - 1) / parts + align - 1) / align * align;
+    List<Future<?>> running = new ArrayList<>();
+    for (int from = size; from < n; from += size) {
+      int start = from;
+      int end = Math.min(n, from + size);
+      running.add(POOL.submit(() -> body.run(start, end)));
+    }
+    body.run(0, Math.min(n, size));
+    for (Future<?> part : running) {
+      try {
+        part.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted in a fused kernel", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a fused kernel failed", e.getCause());
+      }
+    }
+  }
+}
