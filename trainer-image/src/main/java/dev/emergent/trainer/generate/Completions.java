@@ -63,20 +63,27 @@ public final class Completions {
     Gpt gpt = new Gpt(ModelShape.of(loaded.manifest().model()), DataType.FLOAT);
     gpt.parameters().initialize(0);
     CheckpointLoader.loadWeights(loaded, gpt.parameters());
-    Generator generator = new Generator(gpt);
     PromptFormat format = new PromptFormat(CheckpointTokenizer.of(loaded));
-    List<String> completions = new ArrayList<>();
-    for (String prompt : prompts) {
-      int[] ids = encoding.encode(format, prompt);
+    List<Generator.Request> requests = new ArrayList<>();
+    List<Integer> fitting = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      int[] ids = encoding.encode(format, prompts.get(i));
       int room = gpt.shape().contextLength() - ids.length;
-      if (room < 1) {
-        completions.add("(prompt longer than the context)");
-        continue;
+      if (room >= 1) {
+        requests.add(
+            new Generator.Request(
+                ids, sampling.apply(Math.min(room, maxNewTokens)), new SplittableRandom(0)));
+        fitting.add(i);
       }
-      Generator.Completion completion =
-          generator.complete(
-              ids, sampling.apply(Math.min(room, maxNewTokens)), new SplittableRandom(0));
-      completions.add(format.tokenizer().decode(completion.tokens()));
+    }
+    List<Generator.Completion> done = new Generator(gpt).completeAll(requests);
+    List<String> completions = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      int at = fitting.indexOf(i);
+      completions.add(
+          at < 0
+              ? "(prompt longer than the context)"
+              : format.tokenizer().decode(done.get(at).tokens()));
     }
     return completions;
   }

@@ -5,7 +5,9 @@ import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
 import dev.emergent.trainer.model.Gpt;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -36,11 +38,10 @@ public final class ExactMatch {
   }
 
   public Score of(Gpt gpt) {
-    Generator generator = new Generator(gpt);
-    int asked = 0;
-    int right = 0;
-    double logLikelihood = 0;
-    long answerTokens = 0;
+    List<Generator.Request> requests = new ArrayList<>();
+    List<String> answers = new ArrayList<>();
+    List<int[]> prompts = new ArrayList<>();
+    List<int[]> endedAnswers = new ArrayList<>();
     for (int i = 0; i < PROMPTS; i++) {
       PostTrainingData.Question q = question(i);
       if (q.answer() == null) {
@@ -55,21 +56,35 @@ public final class ExactMatch {
       if (answer.length + 1 <= room) {
         int[] ended = Arrays.copyOf(answer, answer.length + 1);
         ended[answer.length] = Tokens.END;
-        for (double logp : generator.logLikelihoods(prompt, ended)) {
-          logLikelihood += logp;
-        }
-        answerTokens += ended.length;
+        prompts.add(prompt);
+        endedAnswers.add(ended);
       }
       int maxNew = Math.min(room, answer.length + 2);
-      Generator.Completion completion =
-          generator.complete(prompt, Generator.Sampling.greedy(maxNew), new SplittableRandom(i));
-      asked++;
-      if (completion.ended() && format.tokenizer().decode(completion.tokens()).equals(q.answer())) {
+      requests.add(
+          new Generator.Request(
+              prompt, Generator.Sampling.greedy(maxNew), new SplittableRandom(i)));
+      answers.add(q.answer());
+    }
+    Generator generator = new Generator(gpt);
+    List<Generator.Completion> completions = generator.completeAll(requests);
+    int right = 0;
+    for (int i = 0; i < completions.size(); i++) {
+      Generator.Completion completion = completions.get(i);
+      if (completion.ended()
+          && format.tokenizer().decode(completion.tokens()).equals(answers.get(i))) {
         right++;
       }
     }
+    double logLikelihood = 0;
+    long answerTokens = 0;
+    for (double[] logps : generator.logLikelihoods(prompts, endedAnswers)) {
+      for (double logp : logps) {
+        logLikelihood += logp;
+      }
+      answerTokens += logps.length;
+    }
     return new Score(
-        asked == 0 ? 0 : (double) right / asked,
+        requests.isEmpty() ? 0 : (double) right / requests.size(),
         answerTokens == 0 ? 0 : logLikelihood / answerTokens);
   }
 

@@ -41,6 +41,21 @@ public final class Block {
     return output;
   }
 
+  /**
+   * One new position of B sequences: x [B, D] -> [B, D] (see {@link CausalSelfAttention#decode}).
+   */
+  public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
+    mid = Buffers.ensure(mid, x.dataType(), x.shape());
+    output = Buffers.ensure(output, x.dataType(), x.shape());
+    mid.assign(x).addi(attention.decode(ln1.forward(x), cache, position));
+    output.assign(mid).addi(mlp.forward(ln2.forward(mid)));
+    return output;
+  }
+
+  int cacheWidth() {
+    return attention.cacheWidth();
+  }
+
   /** dy [B·T, D] -> dx [B·T, D]. */
   public INDArray backward(INDArray dy) {
     midGrad = Buffers.ensure(midGrad, dy.dataType(), dy.shape());

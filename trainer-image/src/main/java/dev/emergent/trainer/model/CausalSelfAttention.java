@@ -7,6 +7,7 @@ import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Multi-head causal self-attention: the products run as one BLAS call per (batch, head) on the
@@ -127,6 +128,60 @@ public final class CausalSelfAttention {
           scale);
     }
     return tp.allReduce(qkv.backward(dqkv));
+  }
+
+  /**
+   * One new position of B sequences that have all seen {@code position} tokens before: x [B, D] ->
+   * [B, D]; this position's keys and values are added to the cache and every query attends to its
+   * own sequence's cached keys. One all-reduce over the model axis.
+   */
+  public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
+    int rows = (int) x.size(0);
+    int width = heads * headDim;
+    float[] packedRows = qkv.forward(x).data().asFloat(); // [B, 3·H·hd]
+    for (int b = 0; b < rows; b++) {
+      int row = b * 3 * width;
+      System.arraycopy(packedRows, row + width, cache.keys, cache.at(b, position), width);
+      System.arraycopy(packedRows, row + 2 * width, cache.values, cache.at(b, position), width);
+    }
+    double scale = 1 / Math.sqrt(headDim);
+    double[] out = new double[rows * width];
+    double[] weights = new double[position + 1];
+    for (int b = 0; b < rows; b++) {
+      for (int h = 0; h < heads; h++) {
+        int query = b * 3 * width + h * headDim;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t = 0; t <= position; t++) {
+          int key = cache.at(b, t) + h * headDim;
+          double dot = 0;
+          for (int j = 0; j < headDim; j++) {
+            dot += packedRows[query + j] * cache.keys[key + j];
+          }
+          weights[t] = dot * scale;
+          max = Math.max(max, weights[t]);
+        }
+        double sum = 0;
+        for (int t = 0; t <= position; t++) {
+          weights[t] = Math.exp(weights[t] - max);
+          sum += weights[t];
+        }
+        int target = b * width + h * headDim;
+        for (int t = 0; t <= position; t++) {
+          int value = cache.at(b, t) + h * headDim;
+          double weight = weights[t] / sum;
+          for (int j = 0; j < headDim; j++) {
+            out[target + j] += weight * cache.values[value + j];
+          }
+        }
+      }
+    }
+    merged = Nd4j.create(out, new long[] {rows, width}, x.dataType());
+    return tp.allReduce(proj.forward(merged));
+  }
+
+  /** Width of this rank's keys (and values) per position: its heads times the head size. */
+  int cacheWidth() {
+    return heads * headDim;
   }
 
   /** Every head's c = scale · op(a) · op(b), with T rows, n columns and inner size k. */

@@ -112,10 +112,38 @@ public final class Gpt {
   /** Runs the model on ids [B·T] and returns logits [B·T, V] (reused by the next call). */
   public INDArray logits(int[] ids, int batch, int time) {
     hidden(ids, batch, time);
+    return logitsOfHidden();
+  }
+
+  private INDArray logitsOfHidden() {
     Parameter table = embedding.tokenTable();
     logits = Buffers.ensure(logits, hidden.dataType(), hidden.size(0), shape.vocab());
     Blas.gemm(false, true, hidden, table.value(), logits, 1, 0);
     return logits;
+  }
+
+  /** An empty cache for decoding {@code batch} sequences of up to {@code positions} tokens. */
+  public KvCache newCache(int batch, int positions) {
+    if (positions > shape.contextLength()) {
+      throw new IllegalArgumentException(
+          positions + " positions do not fit the context of " + shape.contextLength());
+    }
+    return new KvCache(blocks.size(), batch, positions, blocks.get(0).cacheWidth());
+  }
+
+  /**
+   * Logits [B, V] of the next token after one more token per sequence: tokens [B] at {@code
+   * position}, each attending to its sequence's earlier positions in the cache, which this call
+   * extends. The same layers as training, with B rows where training has B·T (reused by the next
+   * call).
+   */
+  public INDArray decode(int[] tokens, int position, KvCache cache) {
+    INDArray x = embedding.forward(tokens, tokens.length, 1, position);
+    for (int i = 0; i < blocks.size(); i++) {
+      x = blocks.get(i).decode(x, cache.layer(i), position);
+    }
+    hidden = finalNorm.forward(x);
+    return logitsOfHidden();
   }
 
   /** Loss of one micro-batch; see {@link LanguageModelLoss} for weights and normalizer. */

@@ -17,6 +17,7 @@ public final class TokenEmbedding {
   private INDArray oneHot; // [B·T, V]
   private INDArray output; // [B·T, D]
   private int time;
+  private int first; // position of the first of the T tokens
 
   public TokenEmbedding(Parameters.Builder params, int vocab, int dModel, int context) {
     tokens = params.matrix("wte", vocab, dModel, 0.02);
@@ -29,7 +30,13 @@ public final class TokenEmbedding {
 
   /** ids [B·T] -> x [B·T, D]. */
   public INDArray forward(int[] ids, int batch, int time) {
+    return forward(ids, batch, time, 0);
+  }
+
+  /** ids [B·T] of positions first..first+T−1 -> x [B·T, D]; decoding passes T = 1. */
+  public INDArray forward(int[] ids, int batch, int time, int first) {
     this.time = time;
+    this.first = first;
     long vocab = tokens.shape()[0];
     long dModel = tokens.shape()[1];
     oneHot = OneHot.fill(Buffers.ensure(oneHot, tokens.value().dataType(), ids.length, vocab), ids);
@@ -47,10 +54,10 @@ public final class TokenEmbedding {
         dx.reshape('c', dx.size(0) / time, time * dModel), positionRows(positions.grad()));
   }
 
-  /** The first T rows of a position table, flattened: [T·D]. */
+  /** Rows first..first+T−1 of a position table, flattened: [T·D]. */
   private INDArray positionRows(INDArray table) {
     return table
-        .get(NDArrayIndex.interval(0, time), NDArrayIndex.all())
+        .get(NDArrayIndex.interval(first, first + time), NDArrayIndex.all())
         .reshape('c', new long[] {time * table.size(1)});
   }
 }

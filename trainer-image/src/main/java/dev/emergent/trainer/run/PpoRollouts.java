@@ -76,14 +76,14 @@ final class PpoRollouts {
    * draws.
    */
   List<PpoSample> evalSamples(Gpt model, Generator.Sampling sampling, int perPrompt) {
-    Generator generator = new Generator(model);
-    List<PpoSample> samples = new ArrayList<>();
+    List<Draw> draws = new ArrayList<>();
     for (int i = 0; i < EVAL_PROMPTS; i++) {
       PostTrainingData.Question q = exactMatch.question(i);
       for (int k = 0; k < perPrompt; k++) {
-        samples.add(sample(generator, q, sampling, new SplittableRandom(Seeds.mix(i, k))));
+        draws.add(new Draw(q, sampling, new SplittableRandom(Seeds.mix(i, k))));
       }
     }
+    List<PpoSample> samples = samples(model, draws);
     scoreWithRewardModel(samples);
     return samples;
   }
@@ -101,32 +101,41 @@ final class PpoRollouts {
   }
 
   List<PpoSample> rollout(long step) {
-    Generator generator = new Generator(policy);
     Generator.Sampling sampling =
         new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens());
-    List<PpoSample> rollout = new ArrayList<>();
+    List<Draw> draws = new ArrayList<>();
     int share = ppo.rolloutSize() / dataParallel.size();
     for (int i = dataParallel.index() * share; i < (dataParallel.index() + 1) * share; i++) {
       SplittableRandom random = new SplittableRandom(Seeds.mix(config.seed(), step, i));
-      rollout.add(sample(generator, prompts.question(random, false), sampling, random));
+      draws.add(new Draw(prompts.question(random, false), sampling, random));
     }
-    return rollout;
+    return samples(policy, draws);
   }
 
-  PpoSample sample(
-      Generator generator,
-      PostTrainingData.Question q,
-      Generator.Sampling sampling,
-      SplittableRandom random) {
-    int[] prompt = exactMatch.format().prompt(q.prompt());
-    if (prompt.length >= time) {
-      prompt = Arrays.copyOfRange(prompt, prompt.length - (time - 1), prompt.length);
+  /** A question to answer, how to sample, and the stream to sample from. */
+  private record Draw(
+      PostTrainingData.Question question, Generator.Sampling sampling, SplittableRandom random) {}
+
+  /** The model's answers to every draw, decoded together. */
+  private List<PpoSample> samples(Gpt model, List<Draw> draws) {
+    List<Generator.Request> requests = new ArrayList<>();
+    for (Draw draw : draws) {
+      int[] prompt = exactMatch.format().prompt(draw.question().prompt());
+      if (prompt.length >= time) {
+        prompt = Arrays.copyOfRange(prompt, prompt.length - (time - 1), prompt.length);
+      }
+      requests.add(new Generator.Request(prompt, draw.sampling(), draw.random()));
     }
-    int room = time - prompt.length;
-    Generator.Sampling bounded =
-        new Generator.Sampling(
-            sampling.temperature(), sampling.topK(), Math.min(sampling.maxNewTokens(), room));
-    Generator.Completion completion = generator.complete(prompt, bounded, random);
+    List<Generator.Completion> completions = new Generator(model).completeAll(requests);
+    List<PpoSample> samples = new ArrayList<>();
+    for (int i = 0; i < draws.size(); i++) {
+      samples.add(sample(draws.get(i).question(), requests.get(i).prompt(), completions.get(i)));
+    }
+    return samples;
+  }
+
+  private PpoSample sample(
+      PostTrainingData.Question q, int[] prompt, Generator.Completion completion) {
     PpoSample s = new PpoSample();
     s.ended = completion.ended() && prompt.length + completion.tokens().length < time;
     int length = prompt.length + completion.tokens().length + (s.ended ? 1 : 0);
@@ -180,17 +189,19 @@ final class PpoRollouts {
 
   /** Sets each sample's baseline, generating the reference's answers to prompts not seen yet. */
   void baselines(List<PpoSample> rollout) {
-    Generator generator = new Generator(reference);
-    Map<String, PpoSample> fresh = new LinkedHashMap<>();
+    Map<String, Draw> fresh = new LinkedHashMap<>();
     for (PpoSample s : rollout) {
       if (!baselines.containsKey(s.prompt) && !fresh.containsKey(s.prompt)) {
         PostTrainingData.Question q = new PostTrainingData.Question(s.prompt, s.answer);
         Generator.Sampling greedy = Generator.Sampling.greedy(ppo.maxNewTokens());
-        fresh.put(s.prompt, sample(generator, q, greedy, new SplittableRandom(0)));
+        fresh.put(s.prompt, new Draw(q, greedy, new SplittableRandom(0)));
       }
     }
-    scoreWithRewardModel(new ArrayList<>(fresh.values()));
-    fresh.forEach((prompt, answer) -> baselines.put(prompt, answer.score));
+    List<PpoSample> answers = samples(reference, new ArrayList<>(fresh.values()));
+    scoreWithRewardModel(answers);
+    for (PpoSample answer : answers) {
+      baselines.put(answer.prompt, answer.score);
+    }
     for (PpoSample s : rollout) {
       s.baseline = baselines.get(s.prompt);
     }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import dev.emergent.plan.Tokens;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -90,8 +93,8 @@ class GeneratorTest {
 
     assertThat(a.tokens()).isEqualTo(b.tokens());
     assertThat(a.tokens().length + (a.ended() ? 1 : 0)).isBetween(1, 5);
-    assertThat(java.util.Arrays.stream(a.logProbs()).max().orElse(0)).isLessThanOrEqualTo(0.0);
-    assertThat(java.util.Arrays.stream(a.tokens()).max().orElse(0)).isLessThan(Tokens.SIZE);
+    assertThat(Arrays.stream(a.logProbs()).max().orElse(0)).isLessThanOrEqualTo(0.0);
+    assertThat(Arrays.stream(a.tokens()).max().orElse(0)).isLessThan(Tokens.SIZE);
   }
 
   @Test
@@ -105,5 +108,64 @@ class GeneratorTest {
 
     assertThat(a.tokens()).isEqualTo(b.tokens());
     assertThat(a.logProbs()).isEqualTo(b.logProbs());
+  }
+
+  @Test
+  void aBatchDecodesEachSequenceAsIfItWereAlone() {
+    Generator generator = new Generator(model());
+    List<Generator.Request> requests = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      int[] prompt = new int[1 + i % 4];
+      Arrays.fill(prompt, Tokens.BEGIN);
+      prompt[prompt.length - 1] = '0' + i;
+      Generator.Sampling sampling =
+          i % 2 == 0 ? Generator.Sampling.greedy(2 + i) : new Generator.Sampling(1.0, 0, 2 + i);
+      requests.add(new Generator.Request(prompt, sampling, new SplittableRandom(i)));
+    }
+
+    List<Generator.Completion> together = generator.completeAll(requests);
+
+    for (int i = 0; i < requests.size(); i++) {
+      Generator.Request r = requests.get(i);
+      Generator.Completion alone =
+          generator.complete(r.prompt(), r.sampling(), new SplittableRandom(i));
+      assertThat(together.get(i).tokens()).as("request %d", i).isEqualTo(alone.tokens());
+      assertThat(together.get(i).ended()).as("request %d", i).isEqualTo(alone.ended());
+      assertThat(together.get(i).logProbs())
+          .as("request %d", i)
+          .containsExactly(alone.logProbs(), within(1e-4));
+      assertThat(together.get(i).tokens().length).isLessThanOrEqualTo(r.sampling().maxNewTokens());
+    }
+    assertThat(together.stream().map(c -> c.tokens().length).distinct().count())
+        .as("sequences stop at their own budgets")
+        .isGreaterThan(3);
+  }
+
+  @Test
+  void noSequenceRunsPastTheContext() {
+    Generator generator = new Generator(model());
+    int[] prompt = new int[SHAPE.contextLength() - 2];
+    Arrays.fill(prompt, '5');
+
+    Generator.Completion completion =
+        generator.complete(prompt, new Generator.Sampling(1.0, 0, 50), new SplittableRandom(4));
+
+    assertThat(completion.tokens().length).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void batchedLikelihoodsAreEachSequencesOwn() {
+    Generator generator = new Generator(model());
+    int[] shortPrompt = {Tokens.BEGIN, '1'};
+    int[] longPrompt = {Tokens.BEGIN, Tokens.PROMPT, '1', '+', '2', '='};
+    int[] answer = {'3', '4', Tokens.END};
+
+    List<double[]> both =
+        generator.logLikelihoods(List.of(shortPrompt, longPrompt), List.of(answer, answer));
+
+    assertThat(both.get(0))
+        .containsExactly(generator.logLikelihoods(shortPrompt, answer), within(1e-5));
+    assertThat(both.get(1))
+        .containsExactly(generator.logLikelihoods(longPrompt, answer), within(1e-5));
   }
 }
