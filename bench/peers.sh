@@ -1,0 +1,42 @@
+# Shared by the benchmarks that compare against PyTorch (sourced, not run): makes the peers when
+# missing and runs one peer variant under a named thread setting.
+#
+# Peers: Debian bookworm's PyTorch 1.13 (python3-torch, installed here if missing) and Debian
+# trixie's PyTorch 2.x in a debootstrapped chroot (TORCH2_ROOT, made when missing and reused
+# after; needs root), with what torch.compile needs. Thread settings: "default" (the peer's own)
+# and "passive" (OpenMP's passive wait, OpenBLAS single-threaded inside PyTorch's OpenMP threads,
+# as Emergent runs).
+
+threads="${THREADS:-$(nproc)}"
+torch2="${TORCH2_ROOT:-/var/cache/emergent/trixie-torch}"
+
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "installing python3-torch and libopenblas0-pthread (Debian)..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread >/dev/null
+fi
+if ! chroot "$torch2" python3 -c "import torch" 2>/dev/null; then
+  echo "making $torch2: Debian trixie with PyTorch 2.x and what torch.compile needs..." >&2
+  debootstrap --variant=minbase trixie "$torch2" http://deb.debian.org/debian >/dev/null
+  cp /etc/resolv.conf "$torch2/etc/resolv.conf"
+  chroot "$torch2" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install \
+    -y -qq --no-install-recommends python3-torch libtorch-dev libopenblas0-pthread g++ \
+    python3-dev python3-setuptools >/dev/null"
+fi
+mountpoint -q "$torch2/proc" || mount --bind /proc "$torch2/proc"
+cp bench/torch_*.py "$torch2/tmp/"
+./mvnw -B -q -pl trainer-image -am package -DskipTests
+cp="trainer-image/target/emergent-trainer.jar:trainer-image/target/lib/*"
+
+ours() { # main-class args...: Emergent's side, as the trainer runs (fused kernels on the Vector API)
+  OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE java --add-modules jdk.incubator.vector \
+    -cp "$cp" "$@" 2>/dev/null | tail -1
+}
+
+peer() { # label settings(default|passive) python... -- args: one JSON line, labelled
+  local label=$1 settings=$2
+  shift 2
+  local env=(OMP_NUM_THREADS="$threads")
+  [[ $settings == passive ]] && env+=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1)
+  env "${env[@]}" "$@" 2>/dev/null | tail -1 |
+    python3 -c "import json,sys; r=json.load(sys.stdin); r.update(label='$label', settings='$settings'); print(json.dumps(r))"
+}
