@@ -75,10 +75,10 @@ public final class Linear {
   public INDArray forward(INDArray x) {
     input = x;
     output = Buffers.ensure(output, x.dataType(), x.size(0), weight.shape()[1]);
-    Blas.gemm(false, false, x, weight.value(), output, 1, 0);
     if (addsBias) {
-      output.addiRowVector(bias.value());
+      Blas.addRowToEach(bias.value(), output, 0);
     }
+    Blas.gemm(false, false, x, weight.value(), output, 1, addsBias ? 1 : 0);
     return output;
   }
 

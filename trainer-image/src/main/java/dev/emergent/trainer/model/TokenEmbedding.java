@@ -42,7 +42,8 @@ public final class TokenEmbedding {
     oneHot = OneHot.fill(Buffers.ensure(oneHot, tokens.value().dataType(), ids.length, vocab), ids);
     output = Buffers.ensure(output, tokens.value().dataType(), ids.length, dModel);
     Blas.gemm(false, false, oneHot, tokens.value(), output, 1, 0);
-    output.reshape('c', batch, time * dModel).addiRowVector(positionRows(positions.value()));
+    Blas.addRowToEach(
+        positionRows(positions.value()), output.reshape('c', batch, time * dModel), 1);
     return output;
   }
 

@@ -69,9 +69,9 @@ public final class Blas {
       Blocks c,
       double alpha,
       double beta) {
-    requireContiguous(a.array());
-    requireContiguous(b.array());
-    requireContiguous(c.array());
+    requireInside("a", a, count, transA ? k : m, transA ? m : k);
+    requireInside("b", b, count, transB ? n : k, transB ? k : n);
+    requireInside("c", c, count, m, n);
     int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
     int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
     if (c.array().dataType() == DataType.FLOAT) {
@@ -166,9 +166,52 @@ public final class Blas {
     single(false, false, 1, (int) cols, (int) rows, ones, m, target.reshape('c', 1, cols), 1, 1);
   }
 
+  /**
+   * {@code target = 1 · row + beta · target} for every row of target [N, C], with row holding C
+   * contiguous elements: a rank-one product with a column of ones. Bias and position rows are added
+   * this way rather than with ND4J's row broadcast, which needs a TAD descriptor per shape and is
+   * where libnd4j crashed under the many shapes decoding makes (see docs/performance.md).
+   */
+  public static void addRowToEach(INDArray row, INDArray target, double beta) {
+    long rows = target.size(0);
+    long cols = target.size(1);
+    INDArray ones = Ones.row(target.dataType(), rows).reshape('c', rows, 1);
+    single(
+        false, false, (int) rows, (int) cols, 1, ones, row.reshape('c', 1, cols), target, 1, beta);
+  }
+
   /** Address of the array's first element: ND4J gives a view its own buffer starting there. */
   static Pointer address(INDArray array) {
     return array.data().addressPointer();
+  }
+
+  /**
+   * The BLAS writes and reads raw memory: a block that reaches past its array would corrupt the
+   * native heap silently, so every product is checked against its arrays' lengths first.
+   */
+  private static void requireInside(String name, Blocks blocks, int count, int rows, int cols) {
+    requireContiguous(blocks.array());
+    long last =
+        blocks.offset() + (count - 1L) * blocks.stride() + (rows - 1L) * blocks.ld() + cols - 1;
+    if (blocks.offset() < 0 || cols > blocks.ld() || last >= blocks.array().length()) {
+      throw new IllegalArgumentException(
+          "gemm "
+              + name
+              + ": "
+              + count
+              + " blocks of "
+              + rows
+              + "×"
+              + cols
+              + " at offset "
+              + blocks.offset()
+              + ", stride "
+              + blocks.stride()
+              + ", ld "
+              + blocks.ld()
+              + " do not fit an array of "
+              + blocks.array().length());
+    }
   }
 
   private static void requireContiguous(INDArray array) {
