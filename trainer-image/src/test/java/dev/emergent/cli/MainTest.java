@@ -22,13 +22,13 @@ class MainTest {
     assertThat(emergent("plan", QUICKSTART)).isZero();
 
     assertThat(cli.out())
-        .contains("TrainingRun quickstart: 4 stages, seed 1234, checkpoints on a new 1Gi claim")
-        .contains("Stage 1/4  pretrain  (Pretrain, 1000 steps)")
+        .contains("TrainingRun quickstart: 5 stages, seed 1234, checkpoints on a new 1Gi claim")
+        .contains("Stage 1/5  pretrain  (Pretrain, 1000 steps)")
         .contains("mesh      data=2 × model=1 (2 pods × 1 cpu), world size 2")
         .contains("rank 1    pod 1    slot 0   data=1 model=0")
-        .contains("Stage 4/4  ppo  (PPO, 60 steps)")
+        .contains("Stage 5/5  ppo  (PPO, 60 steps)")
         .contains("inputs    policy quickstart/sft/latest, reward model quickstart/reward/latest")
-        .contains("\"klCoef\" : 0.02");
+        .contains("\"klCoef\" : 0.05");
     assertThat(cli.err()).isEmpty();
   }
 

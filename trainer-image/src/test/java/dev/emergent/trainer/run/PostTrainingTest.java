@@ -23,13 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The quickstart's four stages (examples/quickstart.yaml: 0.8M parameters, 1-digit arithmetic) on
- * one rank, chained through their checkpoints as the planner plans them; about five minutes on 2
- * cores. Measured: SFT exact match on held-out prompts 1.0 (chance about 0.05); reward-model
- * held-out accuracy 0.99; PPO (60 rollouts of 64) raises the reward-model score of sampled held-out
- * answers from −0.310 to −0.269 (sampled exact match 0.945 → 0.949), keeps greedy exact match at
- * 1.0 and ends 0.013 nats per response from the reference. The assertions are the post-training
- * issue's: a reward gain, no loss of exact match, KL under a documented bound.
+ * The quickstart's five stages (examples/quickstart.yaml: 0.8M parameters, 1-digit arithmetic) on
+ * one rank, chained through their checkpoints as the planner plans them; about four minutes on 2
+ * cores. Measured: SFT (100 steps, kept short) exact match on held-out prompts 0.50 (chance about
+ * 0.05); the reward model, from a longer SFT, 0.99 on held-out pairs; PPO (60 rollouts of 64)
+ * raises sampled exact match 0.463 → 0.527 and greedy exact match 0.50 → 0.66, the reward-model
+ * score of sampled answers −1.48 → −1.01, and ends 0.08 nats per response from the reference. The
+ * assertions are the post-training issue's: a reward gain, no loss of exact match, KL under a
+ * documented bound, and more right answers among the sampled ones.
  */
 class PostTrainingTest {
   /** Nats per response; docs/post-training.md documents it. */
@@ -68,6 +69,7 @@ class PostTrainingTest {
     Map<String, Double> after = last("ppo").metrics();
     System.out.println("PPO after " + last("ppo").step() + " steps: " + after);
     assertThat(after.get("sampleScore")).isGreaterThan(after.get("referenceSampleScore"));
+    assertThat(after.get("sampleExactMatch")).isGreaterThan(after.get("referenceSampleExactMatch"));
     assertThat(after.get("sampleScoreGain")).isPositive();
     assertThat(after.get("exactMatch")).isGreaterThanOrEqualTo(after.get("referenceExactMatch"));
     assertThat(after.get("kl")).isLessThan(KL_BOUND);
@@ -82,8 +84,8 @@ class PostTrainingTest {
 
   @Test
   void sftTeachesTheTaskWellAboveChance() {
-    assertThat(last("sft").metrics().get("exactMatch")).isGreaterThanOrEqualTo(0.9);
-    assertThat(last("sft").checkpoint()).isEqualTo("quickstart/sft/step-300");
+    assertThat(last("sft").metrics().get("exactMatch")).isGreaterThanOrEqualTo(0.4);
+    assertThat(last("sft").checkpoint()).isEqualTo("quickstart/sft/step-100");
   }
 
   @Test
