@@ -82,10 +82,13 @@ public final class LocalRunner {
     List<StageResult> results = new ArrayList<>();
     Map<String, String> published = new LinkedHashMap<>();
     RunPlan plan = Planner.plan(run, published);
+    int width =
+        Math.max(10, plan.stages().stream().mapToInt(s -> s.name().length()).max().orElse(0));
     try {
       for (int i = 0; i < plan.stages().size(); i++) {
         StagePlan stage = Planner.plan(run, published).stages().get(i);
-        String label = String.format("[%d/%d] %-10s", i + 1, plan.stages().size(), stage.name());
+        String label =
+            String.format("[%d/%d] %-" + width + "s", i + 1, plan.stages().size(), stage.name());
         Optional<StageResult> done = finished(stage, logs);
         if ((options.only() != null && !options.only().equals(stage.name()))
             || (done.isPresent() && (options.resume() || options.only() != null))) {
@@ -217,10 +220,19 @@ public final class LocalRunner {
   private void summary(List<StageResult> results, Duration total, Path report) {
     out.println();
     out.println("Done in " + format(total) + ". Report: " + report.toAbsolutePath());
+    int width = results.stream().mapToInt(r -> r.name().length()).max().orElse(0);
     for (StageResult r : results) {
-      StringBuilder line = new StringBuilder(String.format("  %-10s %-12s", r.name(), r.type()));
+      StringBuilder line =
+          new StringBuilder(String.format("  %-" + width + "s %-12s", r.name(), r.type()));
       for (String key :
-          List.of("evalLoss", "exactMatch", "rewardAccuracy", "sampleScoreGain", "kl")) {
+          List.of(
+              "evalLoss",
+              "exactMatch",
+              "rewardAccuracy",
+              "referenceSampleExactMatch",
+              "sampleExactMatch",
+              "sampleScoreGain",
+              "kl")) {
         if (r.metrics().containsKey(key)) {
           line.append(String.format(" %s %.3f", key, r.metrics().get(key)));
         }
