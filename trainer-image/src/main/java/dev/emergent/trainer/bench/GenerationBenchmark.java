@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Emergent's side of bench/generation: greedy decoding of a batch of prompts through {@link
  * Generator} (the trainer's layers with a KV cache). Prints one JSON line: generated tokens per
- * second (the best of three runs after a warm-up) and how many were generated. Usage:
+ * second (the best of five runs after five warm-up runs, which the JIT needs to compile the decode
+ * path; PyTorch's eager mode has nothing to warm) and how many were generated. Usage:
  * GenerationBenchmark LAYERS D_MODEL HEADS CONTEXT PROMPTS PROMPT_TOKENS NEW_TOKENS
  */
 public final class GenerationBenchmark {
@@ -39,10 +40,12 @@ public final class GenerationBenchmark {
           new Generator.Request(prompt, Generator.Sampling.greedy(newTokens), random.split()));
     }
     Generator generator = new Generator(gpt);
-    generator.completeAll(requests);
+    for (int run = 0; run < 5; run++) {
+      generator.completeAll(requests);
+    }
     double best = Double.MAX_VALUE;
     long generated = 0;
-    for (int run = 0; run < 3; run++) {
+    for (int run = 0; run < 5; run++) {
       long start = System.nanoTime();
       List<Generator.Completion> completions = generator.completeAll(requests);
       best = Math.min(best, (System.nanoTime() - start) / 1e9);

@@ -57,13 +57,16 @@ public final class Generator {
   private List<Completion> decode(List<Request> requests) {
     Sequence[] sequences = new Sequence[requests.size()];
     int positions = 0;
+    int shortest = Integer.MAX_VALUE;
     for (int b = 0; b < sequences.length; b++) {
       sequences[b] = new Sequence(requests.get(b));
       positions = Math.max(positions, sequences[b].lastPosition() + 1);
+      shortest = Math.min(shortest, sequences[b].prompt.length);
     }
-    KvCache cache = gpt.newCache(sequences.length, positions);
+    KvCache cache = gpt.newCache(sequences.length, Math.max(positions, shortest));
+    int start = shortest > 1 ? prefill(sequences, shortest, cache) : 0;
     int[] tokens = new int[sequences.length];
-    for (int position = 0; position < positions; position++) {
+    for (int position = start; position < positions; position++) {
       boolean any = false;
       for (int b = 0; b < sequences.length; b++) {
         tokens[b] = sequences[b].tokenAt(position);
@@ -82,6 +85,23 @@ public final class Generator {
       completions.add(sequence.completion());
     }
     return completions;
+  }
+
+  /**
+   * Reads the first {@code length} tokens of every prompt in one full pass (a GEMM of B·length rows
+   * rather than length passes of B rows), filling the cache, and samples the first token of the
+   * prompts that end there; returns the first position left to decode.
+   */
+  private int prefill(Sequence[] sequences, int length, KvCache cache) {
+    int[] ids = new int[sequences.length * length];
+    for (int b = 0; b < sequences.length; b++) {
+      System.arraycopy(sequences[b].prompt, 0, ids, b * length, length);
+    }
+    float[] logits = gpt.prefill(ids, sequences.length, length, cache).data().asFloat();
+    for (int b = 0; b < sequences.length; b++) {
+      sequences[b].next(logits, b * length + length - 1, length - 1);
+    }
+    return length;
   }
 
   /** One request's state while the batch decodes. */

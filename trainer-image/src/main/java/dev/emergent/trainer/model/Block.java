@@ -1,5 +1,6 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.kernels.SumKernel;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
@@ -36,8 +37,8 @@ public final class Block {
   public INDArray forward(INDArray x, int batch, int time) {
     mid = Buffers.ensure(mid, x.dataType(), x.shape());
     output = Buffers.ensure(output, x.dataType(), x.shape());
-    mid.assign(x).addi(attention.forward(ln1.forward(x), batch, time));
-    output.assign(mid).addi(mlp.forward(ln2.forward(mid)));
+    SumKernel.sum(x, attention.forward(ln1.forward(x), batch, time), mid);
+    SumKernel.sum(mid, mlp.forward(ln2.forward(mid)), output);
     return output;
   }
 
@@ -47,9 +48,13 @@ public final class Block {
   public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
     mid = Buffers.ensure(mid, x.dataType(), x.shape());
     output = Buffers.ensure(output, x.dataType(), x.shape());
-    mid.assign(x).addi(attention.decode(ln1.forward(x), cache, position));
-    output.assign(mid).addi(mlp.forward(ln2.forward(mid)));
+    SumKernel.sum(x, attention.decode(ln1.forward(x), cache, position), mid);
+    SumKernel.sum(mid, mlp.forward(ln2.forward(mid)), output);
     return output;
+  }
+
+  void cacheKeysAndValues(KvCache.Layer cache, int batch, int time) {
+    attention.cacheKeysAndValues(cache, batch, time);
   }
 
   int cacheWidth() {
@@ -60,8 +65,8 @@ public final class Block {
   public INDArray backward(INDArray dy) {
     midGrad = Buffers.ensure(midGrad, dy.dataType(), dy.shape());
     inputGrad = Buffers.ensure(inputGrad, dy.dataType(), dy.shape());
-    midGrad.assign(dy).addi(ln2.backward(mlp.backward(dy)));
-    inputGrad.assign(midGrad).addi(ln1.backward(attention.backward(midGrad)));
+    SumKernel.sum(dy, ln2.backward(mlp.backward(dy)), midGrad);
+    SumKernel.sum(midGrad, ln1.backward(attention.backward(midGrad)), inputGrad);
     return inputGrad;
   }
 }

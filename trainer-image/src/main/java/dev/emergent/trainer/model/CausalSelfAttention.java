@@ -1,6 +1,7 @@
 package dev.emergent.trainer.model;
 
 import dev.emergent.trainer.kernels.CausalSoftmaxKernel;
+import dev.emergent.trainer.kernels.DecodeAttentionKernel;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
@@ -144,39 +145,28 @@ public final class CausalSelfAttention {
       System.arraycopy(packedRows, row + width, cache.keys, cache.at(b, position), width);
       System.arraycopy(packedRows, row + 2 * width, cache.values, cache.at(b, position), width);
     }
-    double scale = 1 / Math.sqrt(headDim);
-    double[] out = new double[rows * width];
-    double[] weights = new double[position + 1];
-    for (int b = 0; b < rows; b++) {
-      for (int h = 0; h < heads; h++) {
-        int query = b * 3 * width + h * headDim;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t <= position; t++) {
-          int key = cache.at(b, t) + h * headDim;
-          double dot = 0;
-          for (int j = 0; j < headDim; j++) {
-            dot += packedRows[query + j] * cache.keys[key + j];
-          }
-          weights[t] = dot * scale;
-          max = Math.max(max, weights[t]);
-        }
-        double sum = 0;
-        for (int t = 0; t <= position; t++) {
-          weights[t] = Math.exp(weights[t] - max);
-          sum += weights[t];
-        }
-        int target = b * width + h * headDim;
-        for (int t = 0; t <= position; t++) {
-          int value = cache.at(b, t) + h * headDim;
-          double weight = weights[t] / sum;
-          for (int j = 0; j < headDim; j++) {
-            out[target + j] += weight * cache.values[value + j];
-          }
-        }
-      }
-    }
+    float[] out = new float[rows * width];
+    DecodeAttentionKernel.attend(
+        new DecodeAttentionKernel.Shape(rows, heads, headDim, cache.positions, position),
+        packedRows,
+        cache.keys,
+        cache.values,
+        out);
     merged = Nd4j.create(out, new long[] {rows, width}, x.dataType());
     return tp.allReduce(proj.forward(merged));
+  }
+
+  /** Copies the keys and values of the last forward's B sequences of T positions to the cache. */
+  void cacheKeysAndValues(KvCache.Layer cache, int batch, int time) {
+    int width = heads * headDim;
+    float[] rows = packed.data().asFloat(); // [B·T, 3·H·hd]
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < time; t++) {
+        int row = (b * time + t) * 3 * width;
+        System.arraycopy(rows, row + width, cache.keys, cache.at(b, t), width);
+        System.arraycopy(rows, row + 2 * width, cache.values, cache.at(b, t), width);
+      }
+    }
   }
 
   /** Width of this rank's keys (and values) per position: its heads times the head size. */

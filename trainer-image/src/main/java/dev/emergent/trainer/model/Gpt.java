@@ -146,6 +146,18 @@ public final class Gpt {
     return logitsOfHidden();
   }
 
+  /**
+   * Logits [B·T, V] of ids [B·T] from one full pass, with every layer's keys and values of the T
+   * positions written to the cache, so that {@link #decode} continues at position T.
+   */
+  public INDArray prefill(int[] ids, int batch, int time, KvCache cache) {
+    INDArray out = logits(ids, batch, time);
+    for (int i = 0; i < blocks.size(); i++) {
+      blocks.get(i).cacheKeysAndValues(cache.layer(i), batch, time);
+    }
+    return out;
+  }
+
   /** Loss of one micro-batch; see {@link LanguageModelLoss} for weights and normalizer. */
   public double forward(Batch batch, double normalizer) {
     logits(batch.inputs(), batch.size(), batch.time());

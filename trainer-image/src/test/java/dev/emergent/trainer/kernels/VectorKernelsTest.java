@@ -78,6 +78,34 @@ class VectorKernelsTest {
   }
 
   @Test
+  void sum() {
+    int n = 2048 * 16 + 11;
+    INDArray a = random(20, 1, n);
+    agree(
+        x -> SumKernel.sum(a, x[0], x[1]),
+        x -> SumKernel.sum(Values.of(a), Values.of(x[0]), Values.of(x[1]), 0, n),
+        random(21, 1, n),
+        Nd4j.create(DataType.FLOAT, n));
+  }
+
+  @Test
+  void decode_attention() {
+    DecodeAttentionKernel.Shape shape = new DecodeAttentionKernel.Shape(3, 2, 16 + 5, 9, 6);
+    int width = shape.width();
+    float[] packed = random(22, 1, 3L * 3 * width).toFloatVector();
+    float[] keys = random(23, 1, 3L * 9 * width).toFloatVector();
+    float[] values = random(24, 1, 3L * 9 * width).toFloatVector();
+    float[] vector = new float[3 * width];
+    float[] reference = new float[3 * width];
+
+    DecodeAttentionKernel.attend(shape, packed, keys, values, vector);
+    DecodeAttentionKernel.attendScalar(shape, packed, keys, values, reference);
+
+    assertThat(vector).containsExactly(reference, org.assertj.core.data.Offset.offset(2e-5f));
+    assertThat(vector[0]).isNotZero();
+  }
+
+  @Test
   void causal_softmax() {
     int time = 37;
     int rows = 40 * time;

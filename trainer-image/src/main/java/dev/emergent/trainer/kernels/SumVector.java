@@ -1,0 +1,31 @@
+package dev.emergent.trainer.kernels;
+
+import static dev.emergent.trainer.kernels.Lanes.S;
+import static dev.emergent.trainer.kernels.Lanes.WIDTH;
+import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.store;
+
+import java.nio.ByteBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link SumKernel} on float vectors; returns how many leading elements it did. */
+final class SumVector {
+  private SumVector() {}
+
+  static int sum(INDArray as, INDArray bs, INDArray outs, int n) {
+    ByteBuffer a = Memory.of(as);
+    ByteBuffer b = Memory.of(bs);
+    ByteBuffer out = Memory.of(outs);
+    int bound = S.loopBound(n);
+    Parallel.split(
+        bound,
+        WIDTH,
+        3L * bound,
+        (from, to) -> {
+          for (int i = from; i < to; i += WIDTH) {
+            store(load(a, i).add(load(b, i)), out, i);
+          }
+        });
+    return bound;
+  }
+}
