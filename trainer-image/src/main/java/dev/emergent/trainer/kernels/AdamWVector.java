@@ -1,8 +1,8 @@
 package dev.emergent.trainer.kernels;
 
-import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.splitVectors;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
 import java.nio.ByteBuffer;
@@ -32,11 +32,9 @@ final class AdamWVector {
     float rate = (float) (step.learningRate() / step.correction1());
     float inverseCorrection2 = (float) (1 / step.correction2());
     float epsilon = (float) step.epsilon();
-    int bound = S.loopBound(n);
-    Parallel.split(
-        bound,
-        WIDTH,
-        5L * bound,
+    return splitVectors(
+        n,
+        5,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
             FloatVector g = load(grads, i);
@@ -49,6 +47,5 @@ final class AdamWVector {
             store(kept.sub(m.mul(rate).div(denominator)), values, i);
           }
         });
-    return bound;
   }
 }

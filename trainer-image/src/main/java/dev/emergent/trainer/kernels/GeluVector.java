@@ -3,6 +3,7 @@ package dev.emergent.trainer.kernels;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.splitVectors;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
 import java.nio.ByteBuffer;
@@ -21,11 +22,9 @@ final class GeluVector {
     ByteBuffer x = Memory.of(xs);
     ByteBuffer y = Memory.of(ys);
     ByteBuffer t = Memory.of(ts);
-    int bound = S.loopBound(n);
-    Parallel.split(
-        bound,
-        WIDTH,
-        3L * bound,
+    return splitVectors(
+        n,
+        3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
             FloatVector v = load(x, i);
@@ -34,7 +33,6 @@ final class GeluVector {
             store(tanh.add(1f).mul(v).mul(0.5f), y, i);
           }
         });
-    return bound;
   }
 
   static int backward(INDArray dys, INDArray xs, INDArray ts, INDArray dxs, int n) {
@@ -42,11 +40,9 @@ final class GeluVector {
     ByteBuffer x = Memory.of(xs);
     ByteBuffer t = Memory.of(ts);
     ByteBuffer dx = Memory.of(dxs);
-    int bound = S.loopBound(n);
-    Parallel.split(
-        bound,
-        WIDTH,
-        4L * bound,
+    return splitVectors(
+        n,
+        4,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
             FloatVector v = load(x, i);
@@ -56,7 +52,6 @@ final class GeluVector {
             store(local.mul(load(dy, i)), dx, i);
           }
         });
-    return bound;
   }
 
   /** tanh(u) = 1 − 2/(e^(2u) + 1): saturates to ±1 where e^(2u) overflows or vanishes. */

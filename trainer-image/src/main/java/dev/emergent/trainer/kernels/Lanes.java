@@ -14,6 +14,17 @@ final class Lanes {
 
   private Lanes() {}
 
+  /**
+   * Runs body over the whole vectors of [0, n), split over threads ({@link Parallel}); {@code
+   * arrays} is how many arrays of n floats the body streams through. Returns where the vectors end:
+   * the caller's scalar reference does the tail.
+   */
+  static int splitVectors(int n, int arrays, Parallel.Range body) {
+    int bound = S.loopBound(n);
+    Parallel.split(bound, WIDTH, (long) arrays * bound, body);
+    return bound;
+  }
+
   static FloatVector load(ByteBuffer memory, int index) {
     return FloatVector.fromByteBuffer(S, memory, index << 2, ORDER);
   }

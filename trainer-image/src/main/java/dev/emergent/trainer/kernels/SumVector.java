@@ -1,8 +1,8 @@
 package dev.emergent.trainer.kernels;
 
-import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.splitVectors;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
 import java.nio.ByteBuffer;
@@ -16,16 +16,13 @@ final class SumVector {
     ByteBuffer a = Memory.of(as);
     ByteBuffer b = Memory.of(bs);
     ByteBuffer out = Memory.of(outs);
-    int bound = S.loopBound(n);
-    Parallel.split(
-        bound,
-        WIDTH,
-        3L * bound,
+    return splitVectors(
+        n,
+        3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
             store(load(a, i).add(load(b, i)), out, i);
           }
         });
-    return bound;
   }
 }
