@@ -138,12 +138,10 @@ public final class CausalSelfAttention {
    */
   public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
     int rows = (int) x.size(0);
-    int width = heads * headDim;
+    int width = cacheWidth();
     float[] packedRows = qkv.forward(x).data().asFloat(); // [B, 3·H·hd]
     for (int b = 0; b < rows; b++) {
-      int row = b * 3 * width;
-      System.arraycopy(packedRows, row + width, cache.keys, cache.at(b, position), width);
-      System.arraycopy(packedRows, row + 2 * width, cache.values, cache.at(b, position), width);
+      cache(packedRows, b, cache, b, position);
     }
     float[] out = new float[rows * width];
     DecodeAttentionKernel.attend(
@@ -158,15 +156,20 @@ public final class CausalSelfAttention {
 
   /** Copies the keys and values of the last forward's B sequences of T positions to the cache. */
   void cacheKeysAndValues(KvCache.Layer cache, int batch, int time) {
-    int width = heads * headDim;
     float[] rows = packed.data().asFloat(); // [B·T, 3·H·hd]
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < time; t++) {
-        int row = (b * time + t) * 3 * width;
-        System.arraycopy(rows, row + width, cache.keys, cache.at(b, t), width);
-        System.arraycopy(rows, row + 2 * width, cache.values, cache.at(b, t), width);
+        cache(rows, b * time + t, cache, b, t);
       }
     }
+  }
+
+  /** The keys and values of row {@code row} of packed projections, as sequence b's position. */
+  private void cache(float[] packedRows, int row, KvCache.Layer cache, int b, int position) {
+    int width = cacheWidth();
+    int start = row * 3 * width;
+    System.arraycopy(packedRows, start + width, cache.keys, cache.at(b, position), width);
+    System.arraycopy(packedRows, start + 2 * width, cache.values, cache.at(b, position), width);
   }
 
   /** Width of this rank's keys (and values) per position: its heads times the head size. */
