@@ -8,6 +8,8 @@ import static dev.emergent.trainer.kernels.Lanes.put;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,24 +107,27 @@ final class LayerNormVector {
     ByteBuffer shiftGrad = Memory.of(shiftGrads);
     int rows = (int) dys.size(0);
     int dim = (int) dys.size(1);
+    // Each part sums its rows' gain and shift gradients apart; the parts are added in row order
+    // afterwards, so that the result does not depend on which thread finished first.
+    Map<Integer, ByteBuffer[]> partSums = new ConcurrentSkipListMap<>();
     Parallel.split(
         rows,
         1,
         4L * rows * dim,
         (from, to) -> {
-          // Each part sums its rows' gain and shift gradients apart, then adds them in once.
           ByteBuffer gainSums = Memory.scratch(dim);
           ByteBuffer shiftSums = Memory.scratch(dim);
           for (int r = from; r < to; r++) {
             backwardRow(dy, normalized, inverseStd, gain, dx, gainSums, shiftSums, r, dim);
           }
-          synchronized (gainGrad) {
-            for (int j = 0; j < dim; j++) {
-              put(gainGrad, j, get(gainGrad, j) + get(gainSums, j));
-              put(shiftGrad, j, get(shiftGrad, j) + get(shiftSums, j));
-            }
-          }
+          partSums.put(from, new ByteBuffer[] {gainSums, shiftSums});
         });
+    for (ByteBuffer[] sums : partSums.values()) {
+      for (int j = 0; j < dim; j++) {
+        put(gainGrad, j, get(gainGrad, j) + get(sums[0], j));
+        put(shiftGrad, j, get(shiftGrad, j) + get(sums[1], j));
+      }
+    }
     return rows;
   }
 
