@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 
 /**
  * Decoding on the model's own layers with a KV cache ({@link Gpt#decode}): the sequences of a
@@ -47,11 +48,16 @@ public final class Generator {
 
   /** Completions of every request, in order, decoded in batches of up to {@value #BATCH}. */
   public List<Completion> completeAll(List<Request> requests) {
-    List<Completion> completions = new ArrayList<>();
-    for (int start = 0; start < requests.size(); start += BATCH) {
-      completions.addAll(decode(requests.subList(start, Math.min(requests.size(), start + BATCH))));
+    return inBatches(requests.size(), (from, to) -> decode(requests.subList(from, to)));
+  }
+
+  /** What {@code batch} returns for [from, to) of n items, in batches of up to {@value #BATCH}. */
+  private static <R> List<R> inBatches(int n, BiFunction<Integer, Integer, List<R>> batch) {
+    List<R> out = new ArrayList<>();
+    for (int start = 0; start < n; start += BATCH) {
+      out.addAll(batch.apply(start, Math.min(n, start + BATCH)));
     }
-    return completions;
+    return out;
   }
 
   private List<Completion> decode(List<Request> requests) {
@@ -171,13 +177,10 @@ public final class Generator {
    * context.
    */
   public List<double[]> logLikelihoods(List<int[]> prompts, List<int[]> continuations) {
-    List<double[]> out = new ArrayList<>();
-    for (int start = 0; start < prompts.size(); start += BATCH) {
-      int end = Math.min(prompts.size(), start + BATCH);
-      out.addAll(
-          logLikelihoodsOfBatch(prompts.subList(start, end), continuations.subList(start, end)));
-    }
-    return out;
+    return inBatches(
+        prompts.size(),
+        (from, to) ->
+            logLikelihoodsOfBatch(prompts.subList(from, to), continuations.subList(from, to)));
   }
 
   public double[] logLikelihoods(int[] prompt, int[] continuation) {

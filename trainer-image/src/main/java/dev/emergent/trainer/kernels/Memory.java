@@ -12,10 +12,7 @@ final class Memory {
   private Memory() {}
 
   static ByteBuffer of(INDArray array) {
-    if (array.ordering() != 'c' || !Shapes.isContiguous(array)) {
-      throw new IllegalArgumentException(
-          "a fused kernel needs a contiguous row-major array, got " + array.shapeInfoToString());
-    }
+    Shapes.requireContiguous(array, "a fused kernel");
     Pointer start = array.data().addressPointer();
     long first = start.position() * start.sizeof();
     long end = first + array.length() * array.data().getElementSize();

@@ -1,5 +1,6 @@
 package dev.emergent.trainer.kernels;
 
+import dev.emergent.trainer.tensor.ComputeThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -7,19 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Splits a kernel's range over as many threads as the BLAS gets ({@code OMP_NUM_THREADS}, else
- * every processor): the BLAS's threads sleep between products (OMP_WAIT_POLICY=PASSIVE), so the
- * fused passes can use the same cores in between.
+ * Splits a kernel's range over as many threads as the BLAS gets ({@link ComputeThreads}): the
+ * BLAS's threads sleep between products (OMP_WAIT_POLICY=PASSIVE), so the fused passes can use the
+ * same cores in between.
  */
 final class Parallel {
-  static final int THREADS =
-      Math.max(
-          1,
-          Integer.parseInt(
-              System.getenv()
-                  .getOrDefault(
-                      "OMP_NUM_THREADS",
-                      Integer.toString(Runtime.getRuntime().availableProcessors()))));
+  static final int THREADS = ComputeThreads.of(System.getenv());
 
   /** Below this many elements of work a range runs on the calling thread alone. */
   private static final int MIN_WORK = 32_768;

@@ -35,20 +35,21 @@ public final class Block {
 
   /** x [B·T, D] -> [B·T, D]. */
   public INDArray forward(INDArray x, int batch, int time) {
-    mid = Buffers.ensure(mid, x.dataType(), x.shape());
-    output = Buffers.ensure(output, x.dataType(), x.shape());
-    SumKernel.sum(x, attention.forward(ln1.forward(x), batch, time), mid);
-    SumKernel.sum(mid, mlp.forward(ln2.forward(mid)), output);
-    return output;
+    return withMlp(x, attention.forward(ln1.forward(x), batch, time));
   }
 
   /**
    * One new position of B sequences: x [B, D] -> [B, D] (see {@link CausalSelfAttention#decode}).
    */
   public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
+    return withMlp(x, attention.decode(ln1.forward(x), cache, position));
+  }
+
+  /** x + attended, then + mlp(ln2(·)): the rest of the block once attention has run. */
+  private INDArray withMlp(INDArray x, INDArray attended) {
     mid = Buffers.ensure(mid, x.dataType(), x.shape());
     output = Buffers.ensure(output, x.dataType(), x.shape());
-    SumKernel.sum(x, attention.decode(ln1.forward(x), cache, position), mid);
+    SumKernel.sum(x, attended, mid);
     SumKernel.sum(mid, mlp.forward(ln2.forward(mid)), output);
     return output;
   }

@@ -18,6 +18,7 @@ import dev.emergent.trainer.mesh.PeerLostException;
 import dev.emergent.trainer.mesh.ProcessGroup;
 import dev.emergent.trainer.mesh.Rendezvous;
 import dev.emergent.trainer.mesh.TensorParallel;
+import dev.emergent.trainer.tensor.ComputeThreads;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -78,10 +79,7 @@ public final class TrainerMain {
     int worldSize = Integer.parseInt(env.getOrDefault(LaunchEnvironment.WORLD_SIZE, "1"));
     int rank = LaunchEnvironment.rank(env);
     checkMesh(config, worldSize, rank);
-    int threads =
-        Integer.parseInt(
-            env.getOrDefault(
-                "OMP_NUM_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors())));
+    int threads = ComputeThreads.of(env);
     openblas.blas_set_num_threads(threads);
     Path root = Path.of(env.getOrDefault(LaunchEnvironment.CHECKPOINT_ROOT, "/checkpoints"));
     Path dataRoot = Path.of(env.getOrDefault(LaunchEnvironment.DATA_ROOT, root.toString()));

@@ -190,7 +190,7 @@ public final class Blas {
    * native heap silently, so every product is checked against its arrays' lengths first.
    */
   private static void requireInside(String name, Blocks blocks, int count, int rows, int cols) {
-    requireContiguous(blocks.array());
+    Shapes.requireContiguous(blocks.array(), "gemm");
     long last =
         blocks.offset() + (count - 1L) * blocks.stride() + (rows - 1L) * blocks.ld() + cols - 1;
     if (blocks.offset() < 0 || cols > blocks.ld() || last >= blocks.array().length()) {
@@ -211,13 +211,6 @@ public final class Blas {
               + blocks.ld()
               + " do not fit an array of "
               + blocks.array().length());
-    }
-  }
-
-  private static void requireContiguous(INDArray array) {
-    if (array.ordering() != 'c' || !Shapes.isContiguous(array)) {
-      throw new IllegalArgumentException(
-          "gemm needs a contiguous row-major array, got " + array.shapeInfoToString());
     }
   }
 

@@ -17,4 +17,12 @@ public final class Shapes {
     }
     return true;
   }
+
+  /** Fails naming {@code user} unless the array is one dense row-major run of memory. */
+  public static void requireContiguous(INDArray array, String user) {
+    if (array.ordering() != 'c' || !isContiguous(array)) {
+      throw new IllegalArgumentException(
+          user + " needs a contiguous row-major array, got " + array.shapeInfoToString());
+    }
+  }
 }
