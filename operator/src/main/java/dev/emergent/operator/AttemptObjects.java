@@ -1,6 +1,7 @@
 package dev.emergent.operator;
 
 import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.CheckpointClaim;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.operator.resources.Names;
@@ -21,6 +22,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Creates and deletes the objects of stage attempts. Every object is created once and never
@@ -32,10 +36,12 @@ import java.util.List;
 public class AttemptObjects {
   private final KubernetesClient client;
   private final OperatorConfig config;
+  private final ClusterCache cache;
 
-  public AttemptObjects(KubernetesClient client, OperatorConfig config) {
+  public AttemptObjects(KubernetesClient client, OperatorConfig config, ClusterCache cache) {
     this.client = client;
     this.config = config;
+    this.cache = cache;
   }
 
   /** The run's checkpoint claim, created if the run has none of its own. */
@@ -60,12 +66,13 @@ public class AttemptObjects {
     createIfAbsent(RunTokenSecret.desired(attempt));
     createIfAbsent(StageService.desired(attempt, progressPort()));
     createIfAbsent(StageNetworkPolicy.desired(attempt, progressPort()));
-    createIfAbsent(
+    Job job =
         StageJob.desired(
             attempt,
             config.trainerImage(),
             CheckpointClaim.name(attempt.run(), plan),
-            progressPort()));
+            progressPort());
+    createIfAbsent(job).ifPresent(cache::created);
   }
 
   /** The port rank 0 serves /progress on: set in each Job, and what the operator polls. */
@@ -74,37 +81,51 @@ public class AttemptObjects {
   }
 
   public Job job(StageAttempt attempt) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(attempt.namespace())
-        .withName(attempt.name())
-        .get();
+    return cache.job(attempt.namespace(), attempt.name()).orElse(null);
   }
 
   /**
-   * The pods of the attempt's Job, matched by owner UID: pods of an earlier Job of the same name
-   * that are still terminating carry the same labels and must not be read as this Job's.
+   * The pods of the attempt's Job, from the informer's cache, matched by owner UID: pods of an
+   * earlier Job of the same name that are still terminating carry the same labels and must not be
+   * read as this Job's.
    */
   public List<Pod> pods(StageAttempt attempt, Job job) {
     if (job == null) {
       return List.of();
     }
-    String uid = job.getMetadata().getUid();
+    return cache.pods(
+        attempt.namespace(), ClusterCache.<Pod>labelled(labels(attempt)).and(ownedBy(job)));
+  }
+
+  /**
+   * The same pods as the API server has them now. The pod informer can lag behind the Job's: how an
+   * attempt ended (its summary, exit codes, disruptions) is read from here, once per ending.
+   */
+  public List<Pod> podsAsServed(StageAttempt attempt, Job job) {
     return client
         .pods()
         .inNamespace(attempt.namespace())
-        .withLabel(Labels.RUN, attempt.run().getMetadata().getName())
-        .withLabel(Labels.STAGE, attempt.stage().name())
-        .withLabel(Labels.ATTEMPT, Integer.toString(attempt.attempt()))
+        .withLabels(labels(attempt))
         .list()
         .getItems()
         .stream()
-        .filter(
-            p ->
-                p.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid())))
+        .filter(ownedBy(job))
         .toList();
+  }
+
+  private static Map<String, String> labels(StageAttempt attempt) {
+    return Map.of(
+        Labels.RUN,
+        attempt.run().getMetadata().getName(),
+        Labels.STAGE,
+        attempt.stage().name(),
+        Labels.ATTEMPT,
+        Integer.toString(attempt.attempt()));
+  }
+
+  private static Predicate<Pod> ownedBy(Job job) {
+    String uid = job.getMetadata().getUid();
+    return p -> p.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()));
   }
 
   /** Deletes an attempt's Job (its pods follow) and the objects only it used. */
@@ -118,16 +139,13 @@ public class AttemptObjects {
    * the attempt name nor forgets to count the restart.
    */
   public void deleteEarlierAttempts(StageAttempt attempt) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(attempt.namespace())
-        .withLabel(Labels.RUN, attempt.run().getMetadata().getName())
-        .withLabel(Labels.STAGE, attempt.stage().name())
-        .list()
-        .getItems()
-        .stream()
+    Map<String, String> labels =
+        Map.of(
+            Labels.RUN,
+            attempt.run().getMetadata().getName(),
+            Labels.STAGE,
+            attempt.stage().name());
+    cache.jobs(attempt.namespace(), ClusterCache.labelled(labels)).stream()
         .filter(j -> !attempt.name().equals(j.getMetadata().getName()))
         .forEach(j -> delete(attempt.namespace(), j.getMetadata().getName()));
   }
@@ -156,13 +174,15 @@ public class AttemptObjects {
     client.secrets().inNamespace(namespace).withName(Names.secret(attemptName)).delete();
   }
 
-  private void createIfAbsent(HasMetadata object) {
+  /** The object as created, or empty if one of its name was there already. */
+  private <T extends HasMetadata> Optional<T> createIfAbsent(T object) {
     try {
-      client.resource(object).create();
+      return Optional.of(client.resource(object).create());
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
+      return Optional.empty();
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.emergent.operator.admission.KueueWorkloads;
 import dev.emergent.operator.admission.QuotaHolds;
 import dev.emergent.operator.observe.AttemptObserver;
 import dev.emergent.operator.observe.AttemptState;
+import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.operator.resources.StageAttempt;
 import dev.emergent.operator.status.StageStatuses;
@@ -21,7 +22,6 @@ import dev.emergent.plan.TerminationSummary;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -48,7 +48,7 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "trainingrun")
 public class TrainingRunReconciler implements Reconciler<TrainingRun> {
-  private final KubernetesClient client;
+  private final ClusterCache cache;
   private final AttemptObjects objects;
   private final AttemptLifecycle attempts;
   private final RunOutcomes outcomes;
@@ -58,7 +58,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   private final KueueWorkloads kueue;
 
   public TrainingRunReconciler(
-      KubernetesClient client,
+      ClusterCache cache,
       AttemptObjects objects,
       AttemptLifecycle attempts,
       RunOutcomes outcomes,
@@ -66,7 +66,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       OperatorMetrics metrics,
       ImagePolicy images,
       KueueWorkloads kueue) {
-    this.client = client;
+    this.cache = cache;
     this.objects = objects;
     this.attempts = attempts;
     this.outcomes = outcomes;
@@ -109,6 +109,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
                     Mappers.fromLabel(Labels.RUN, null, TrainingRun.class))
                 .build(),
             context);
+    cache.readFrom(jobs, pods, quotas);
     return List.of(jobs, pods, quotas);
   }
 
@@ -124,15 +125,9 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   }
 
   @Override
-  public UpdateControl<TrainingRun> reconcile(TrainingRun cached, Context<TrainingRun> context) {
+  public UpdateControl<TrainingRun> reconcile(TrainingRun run, Context<TrainingRun> context) {
     Timer.Sample timer = metrics.startReconcile();
     try {
-      // The informer's copy can lag behind the status this operator patched a moment ago; acting
-      // on it could start an attempt that was just replaced. One GET reads our own last write.
-      TrainingRun run = client.resource(cached).get();
-      if (run == null) {
-        return UpdateControl.noUpdate();
-      }
       return reconcileRun(run, context);
     } finally {
       metrics.endReconcile(timer);
@@ -147,7 +142,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       plan = images.admit(Planner.plan(run, StageStatuses.published(ctx.status())));
     } catch (InvalidSpecException e) {
       outcomes.invalidSpec(ctx, e);
-      return StatusUpdate.patchIfChanged(run, before, ctx.status(), Optional.empty());
+      return StatusUpdate.patchIfChanged(run, before, ctx.status(), Optional.empty(), context);
     }
     StageStatuses.sync(ctx.status(), plan);
     if (plan.settings().queueName() != null) {
@@ -163,7 +158,7 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
       requeue = advanceCurrentStage(ctx, plan);
     }
     ctx.status().observedGeneration = ctx.generation();
-    return StatusUpdate.patchIfChanged(run, before, ctx.status(), requeue);
+    return StatusUpdate.patchIfChanged(run, before, ctx.status(), requeue, context);
   }
 
   /** Starts, watches, restarts, suspends or completes the first stage that has not succeeded. */
@@ -188,6 +183,10 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     }
     List<Pod> pods = objects.pods(attempt, job);
     AttemptState state = AttemptObserver.observe(job, pods, objects.progressPort());
+    if (state.ended()) {
+      pods = objects.podsAsServed(attempt, job);
+      state = AttemptObserver.observe(job, pods, objects.progressPort());
+    }
     reportCheckpointFallback(ctx, stage, state);
     return switch (state.phase()) {
       case STARTING ->

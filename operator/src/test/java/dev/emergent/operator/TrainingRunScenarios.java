@@ -12,6 +12,7 @@ import dev.emergent.api.v1alpha1.StagePhase;
 import dev.emergent.api.v1alpha1.StageStatus;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.SimulatedKubelet.Ending;
+import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.Labels;
 import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,6 +21,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.DefaultContext;
+import io.javaoperatorsdk.operator.processing.Controller;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +48,8 @@ abstract class TrainingRunScenarios {
 
   @Inject OperatorConfig config;
   @Inject AttemptObjects objects;
+  @Inject ClusterCache cache;
+  @Inject Operator operator;
   @Inject EventRecorder events;
   @Inject OperatorMetrics metrics;
 
@@ -746,7 +752,7 @@ abstract class TrainingRunScenarios {
     var kueue = new dev.emergent.operator.admission.KueueWorkloads(client);
     TrainingRunReconciler fresh =
         new TrainingRunReconciler(
-            client,
+            cache,
             objects,
             new AttemptLifecycle(
                 config,
@@ -757,7 +763,7 @@ abstract class TrainingRunScenarios {
                 metrics,
                 outcomes,
                 new StageAdmission(
-                    new dev.emergent.operator.admission.QuotaAdmission(client),
+                    new dev.emergent.operator.admission.QuotaAdmission(client, cache),
                     kueue,
                     objects,
                     events,
@@ -767,15 +773,15 @@ abstract class TrainingRunScenarios {
             metrics,
             new ImagePolicy(config),
             kueue);
+    // It reads the cluster through the informers (a fresh process has them once synced).
+    @SuppressWarnings("unchecked")
+    var controller =
+        (Controller<TrainingRun>) operator.getRegisteredController("trainingrun").orElseThrow();
     for (int i = 0; i < 3; i++) {
-      var control = fresh.reconcile(get("survivor"), null);
-      control
-          .getResource()
-          .ifPresent(
-              patch -> {
-                assertThat(patch.getStatus().phase).isEqualTo(RunPhase.Running);
-                assertThat(stage(patch, "pretrain").attempt).isEqualTo(1);
-              });
+      TrainingRun current = get("survivor");
+      fresh.reconcile(current, new DefaultContext<>(null, controller, current, false, false));
+      assertThat(get("survivor").getStatus().phase).isEqualTo(RunPhase.Running);
+      assertThat(stage(get("survivor"), "pretrain").attempt).isEqualTo(1);
     }
 
     assertThat(jobs("survivor"))

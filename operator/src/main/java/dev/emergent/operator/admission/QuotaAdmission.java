@@ -1,6 +1,7 @@
 package dev.emergent.operator.admission;
 
 import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.CheckpointClaim;
 import dev.emergent.operator.resources.StageAttempt;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -21,9 +22,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class QuotaAdmission {
   private final KubernetesClient client;
+  private final ClusterCache cache;
 
-  public QuotaAdmission(KubernetesClient client) {
+  public QuotaAdmission(KubernetesClient client, ClusterCache cache) {
     this.client = client;
+    this.cache = cache;
   }
 
   /** Why the stage must wait, as an Admitted=False reason and message; empty: create it now. */
@@ -43,8 +46,7 @@ public class QuotaAdmission {
     if (attempt.plan().settings().queueName() != null) {
       return Optional.empty();
     }
-    List<ResourceQuota> quotas =
-        client.resourceQuotas().inNamespace(attempt.namespace()).list().getItems();
+    List<ResourceQuota> quotas = cache.quotas(attempt.namespace());
     if (quotas.isEmpty()) {
       return Optional.empty();
     }

@@ -44,6 +44,11 @@ public record AttemptState(
     CRASHED
   }
 
+  /** Succeeded or failed: what happens next depends on how. */
+  public boolean ended() {
+    return phase == Phase.SUCCEEDED || phase == Phase.FAILED;
+  }
+
   public static AttemptState absent() {
     return new AttemptState(Phase.ABSENT, Failure.NONE, null, null, null, null, null);
   }

@@ -79,7 +79,8 @@ public class ScalingStudyReconciler implements Reconciler<ScalingStudy> {
       conditions.invalid(study, status, e, Instant.now());
     }
     status.observedGeneration = study.getMetadata().getGeneration();
-    return StatusUpdate.patchIfChanged(study, before, status, Optional.empty(), ScalingStudy::new);
+    return StatusUpdate.patchIfChanged(
+        study, before, status, Optional.empty(), ScalingStudy::new, context);
   }
 
   /** The study's runs that exist, by name; a same-named run it does not own is not one of them. */
