@@ -93,8 +93,15 @@ public class AttemptObjects {
     if (job == null) {
       return List.of();
     }
-    return cache.pods(
-        attempt.namespace(), ClusterCache.<Pod>labelled(labels(attempt)).and(ownedBy(job)));
+    return cache
+        .pods(
+            attempt.namespace(),
+            attempt.run().getMetadata().getName(),
+            attempt.stage().name(),
+            attempt.attempt())
+        .stream()
+        .filter(ownedBy(job))
+        .toList();
   }
 
   /**
@@ -139,13 +146,9 @@ public class AttemptObjects {
    * the attempt name nor forgets to count the restart.
    */
   public void deleteEarlierAttempts(StageAttempt attempt) {
-    Map<String, String> labels =
-        Map.of(
-            Labels.RUN,
-            attempt.run().getMetadata().getName(),
-            Labels.STAGE,
-            attempt.stage().name());
-    cache.jobs(attempt.namespace(), ClusterCache.labelled(labels)).stream()
+    cache
+        .jobs(attempt.namespace(), attempt.run().getMetadata().getName(), attempt.stage().name())
+        .stream()
         .filter(j -> !attempt.name().equals(j.getMetadata().getName()))
         .forEach(j -> delete(attempt.namespace(), j.getMetadata().getName()));
   }

@@ -48,6 +48,7 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "trainingrun")
 public class TrainingRunReconciler implements Reconciler<TrainingRun> {
+  private static final String WAITING_FOR_QUOTA = "emergent.dev/waiting-for-quota";
   private final ClusterCache cache;
   private final AttemptObjects objects;
   private final AttemptLifecycle attempts;
@@ -80,6 +81,11 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
   public List<EventSource<?, TrainingRun>> prepareEventSources(
       EventSourceContext<TrainingRun> context) {
     metrics.countRunsIn(() -> context.getPrimaryCache().list());
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            WAITING_FOR_QUOTA,
+            run -> QuotaHolds.waiting(run) ? List.of(run.getMetadata().getNamespace()) : List.of());
     var owners = Mappers.<Job>fromOwnerReferences(TrainingRun.class);
     // A Job that starts or ends changes what is free, and who is first in line, in its namespace.
     var jobs =
@@ -113,13 +119,10 @@ public class TrainingRunReconciler implements Reconciler<TrainingRun> {
     return List.of(jobs, pods, quotas);
   }
 
-  /** The runs of a namespace whose current stage waits for its quota. */
+  /** The runs of a namespace whose current stage waits for its quota (indexed: no scan). */
   private static Set<ResourceID> waitingForQuota(
       EventSourceContext<TrainingRun> context, String namespace) {
-    return context
-        .getPrimaryCache()
-        .list(namespace)
-        .filter(QuotaHolds::waiting)
+    return context.getPrimaryCache().byIndex(WAITING_FOR_QUOTA, namespace).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }

@@ -1,6 +1,7 @@
 package dev.emergent.operator.observe;
 
 import dev.emergent.api.v1alpha1.TrainingRun;
+import dev.emergent.operator.resources.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -11,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The Jobs, pods and ResourceQuotas a reconcile reads, from the informers that also trigger the
@@ -21,6 +21,8 @@ import java.util.function.Predicate;
  */
 @ApplicationScoped
 public class ClusterCache {
+  private static final String BY_STAGE = "emergent.dev/stage";
+  private static final String BY_ATTEMPT = "emergent.dev/attempt";
   private volatile Sources sources;
 
   private record Sources(
@@ -28,11 +30,17 @@ public class ClusterCache {
       InformerEventSource<Pod, TrainingRun> pods,
       InformerEventSource<ResourceQuota, TrainingRun> quotas) {}
 
-  /** Called once by the run controller with the event sources it registers. */
+  /**
+   * Called once by the run controller with the event sources it registers, before they start: the
+   * Jobs are indexed by run and stage and the pods by attempt, so that a reconcile's reads do not
+   * scan a namespace of 1,000 runs.
+   */
   public void readFrom(
       InformerEventSource<Job, TrainingRun> jobs,
       InformerEventSource<Pod, TrainingRun> pods,
       InformerEventSource<ResourceQuota, TrainingRun> quotas) {
+    jobs.addIndexer(BY_STAGE, job -> key(job, Labels.RUN, Labels.STAGE));
+    pods.addIndexer(BY_ATTEMPT, pod -> key(pod, Labels.RUN, Labels.STAGE, Labels.ATTEMPT));
     sources = new Sources(jobs, pods, quotas);
   }
 
@@ -40,12 +48,16 @@ public class ClusterCache {
     return sources().jobs().get(new ResourceID(name, namespace));
   }
 
-  public List<Job> jobs(String namespace, Predicate<Job> filter) {
-    return sources().jobs().list(namespace, filter).toList();
+  /** Every Job of a run's stage, whatever its attempt. */
+  public List<Job> jobs(String namespace, String run, String stage) {
+    return sources().jobs().byIndex(BY_STAGE, String.join("/", namespace, run, stage));
   }
 
-  public List<Pod> pods(String namespace, Predicate<Pod> filter) {
-    return sources().pods().list(namespace, filter).toList();
+  /** The pods labelled with one attempt of a run's stage. */
+  public List<Pod> pods(String namespace, String run, String stage, int attempt) {
+    return sources()
+        .pods()
+        .byIndex(BY_ATTEMPT, String.join("/", namespace, run, stage, Integer.toString(attempt)));
   }
 
   public List<ResourceQuota> quotas(String namespace) {
@@ -57,12 +69,18 @@ public class ClusterCache {
     sources().jobs().handleRecentResourceCreate(ResourceID.fromResource(job), job);
   }
 
-  /** True when every label of {@code wanted} is on the object. */
-  public static <T extends HasMetadata> Predicate<T> labelled(Map<String, String> wanted) {
-    return object -> {
-      var labels = object.getMetadata().getLabels();
-      return labels != null && labels.entrySet().containsAll(wanted.entrySet());
-    };
+  /** namespace/value/value… of the labels, or no key where one is missing. */
+  private static List<String> key(HasMetadata object, String... labels) {
+    Map<String, String> present = object.getMetadata().getLabels();
+    StringBuilder key = new StringBuilder(object.getMetadata().getNamespace());
+    for (String label : labels) {
+      String value = present == null ? null : present.get(label);
+      if (value == null) {
+        return List.of();
+      }
+      key.append('/').append(value);
+    }
+    return List.of(key.toString());
   }
 
   private Sources sources() {
