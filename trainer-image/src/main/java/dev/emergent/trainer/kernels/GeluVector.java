@@ -6,6 +6,7 @@ import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.splitVectors;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
+import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

@@ -7,6 +7,7 @@ import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.put;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
+import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;

@@ -8,6 +8,7 @@ import static dev.emergent.trainer.kernels.Lanes.put;
 import static dev.emergent.trainer.kernels.Lanes.store;
 import static dev.emergent.trainer.kernels.Lanes.zero;
 
+import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

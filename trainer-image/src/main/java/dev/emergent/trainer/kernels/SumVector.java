@@ -5,6 +5,7 @@ import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.splitVectors;
 import static dev.emergent.trainer.kernels.Lanes.store;
 
+import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

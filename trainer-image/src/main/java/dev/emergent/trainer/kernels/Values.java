@@ -1,5 +1,6 @@
 package dev.emergent.trainer.kernels;
 
+import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -4,6 +4,7 @@ import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.optim.GradientClipping;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Buffers;
+import dev.emergent.trainer.tensor.GradientsReady;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ public final class Gpt {
   private final Parameters parameters;
   private final TokenEmbedding embedding;
   private final List<Block> blocks = new ArrayList<>();
+  private final long[][] blockGradients; // [from, to) of each block's range of the flat gradients
   private final LayerNorm finalNorm;
   private final ScalarHead scalarHead;
   private final LanguageModelLoss loss = new LanguageModelLoss();
@@ -55,6 +57,22 @@ public final class Gpt {
     finalNorm = new LayerNorm(params, "ln_f", shape.dModel());
     this.scalarHead = scalarHead ? new ScalarHead(params, "score", shape.dModel()) : null;
     parameters = params.build();
+    blockGradients = new long[shape.layers()][];
+    for (int i = 0; i < shape.layers(); i++) {
+      blockGradients[i] = rangeOf(parameters, "h." + i + ".");
+    }
+  }
+
+  /** The one contiguous range of the flat buffers the parameters named {@code prefix}… occupy. */
+  private static long[] rangeOf(Parameters parameters, String prefix) {
+    List<Parameter> named =
+        parameters.list().stream().filter(p -> p.name().startsWith(prefix)).toList();
+    long from = named.stream().mapToLong(Parameter::offset).min().orElseThrow();
+    long to = named.stream().mapToLong(p -> p.offset() + p.length()).max().orElseThrow();
+    if (to - from != named.stream().mapToLong(Parameter::length).sum()) {
+      throw new IllegalStateException("the parameters " + prefix + "* are not contiguous");
+    }
+    return new long[] {from, to};
   }
 
   public ModelShape shape() {
@@ -85,9 +103,18 @@ public final class Gpt {
 
   /** Adds the gradients of the last {@link #hidden} call for dHidden [B·T, D]. */
   public void backwardHidden(INDArray dHidden) {
+    backwardHidden(dHidden, GradientsReady.NONE);
+  }
+
+  /**
+   * The same, telling {@code ready} each block's gradient range as soon as that block is done (the
+   * last block first); the embeddings, final norm and head are the caller's to finish.
+   */
+  public void backwardHidden(INDArray dHidden, GradientsReady ready) {
     INDArray dx = finalNorm.backward(dHidden);
     for (int i = blocks.size() - 1; i >= 0; i--) {
       dx = blocks.get(i).backward(dx);
+      ready.ready(blockGradients[i][0], blockGradients[i][1]);
     }
     embedding.backward(dx);
   }
@@ -180,11 +207,16 @@ public final class Gpt {
 
   /** Adds the gradients of the last {@link #forward} to the parameter gradients. */
   public void backward() {
+    backward(GradientsReady.NONE);
+  }
+
+  /** The same, telling {@code ready} as in {@link #backwardHidden(INDArray, GradientsReady)}. */
+  public void backward(GradientsReady ready) {
     INDArray dlogits = loss.backward();
     Parameter table = embedding.tokenTable();
     Blas.gemm(true, false, dlogits, hidden, table.grad(), 1, 1);
     hiddenGrad = Buffers.ensure(hiddenGrad, dlogits.dataType(), dlogits.size(0), shape.dModel());
     Blas.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, 0);
-    backwardHidden(hiddenGrad);
+    backwardHidden(hiddenGrad, ready);
   }
 }

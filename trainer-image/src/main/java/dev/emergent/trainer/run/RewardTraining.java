@@ -9,6 +9,7 @@ import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.optim.LearningRateSchedule;
+import dev.emergent.trainer.tensor.GradientsReady;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -81,7 +82,10 @@ public final class RewardTraining implements StageLoop {
         ds.putScalar(batch.last()[2 * p], 0, g + center);
         ds.putScalar(batch.last()[2 * p + 1], 0, -g + center);
       }
-      gpt.backwardHidden(gpt.scalarHead().backward(ds));
+      boolean last = m == config.gradientAccumulation() - 1;
+      gpt.backwardHidden(
+          gpt.scalarHead().backward(ds),
+          last ? dataParallel.overlap(gpt.parameters()) : GradientsReady.NONE);
       tokens += batch.ids().length;
     }
     double[] totals = dataParallel.sum(loss, right, tokens);

@@ -8,6 +8,7 @@ import dev.emergent.trainer.model.Batch;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.optim.LearningRateSchedule;
+import dev.emergent.trainer.tensor.GradientsReady;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,11 +82,13 @@ public final class Training implements StageLoop {
     double loss = 0;
     long correct = 0;
     long tokens = 0;
-    for (Batch batch : micro) {
+    for (int m = 0; m < micro.size(); m++) {
+      Batch batch = micro.get(m);
       loss += gpt.forward(batch, normalizer);
       correct += gpt.correct();
       tokens += (long) batch.size() * batch.time();
-      gpt.backward();
+      gpt.backward(
+          m == micro.size() - 1 ? dataParallel.overlap(gpt.parameters()) : GradientsReady.NONE);
     }
     double[] totals = dataParallel.sum(loss, correct, tokens);
     if (!Double.isFinite(totals[0])) {

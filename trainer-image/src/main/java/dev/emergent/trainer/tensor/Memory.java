@@ -1,6 +1,5 @@
-package dev.emergent.trainer.kernels;
+package dev.emergent.trainer.tensor;
 
-import dev.emergent.trainer.tensor.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
@@ -8,11 +7,11 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The memory of a contiguous row-major array as a native-order byte buffer over its elements. */
-final class Memory {
+public final class Memory {
   private Memory() {}
 
-  static ByteBuffer of(INDArray array) {
-    Shapes.requireContiguous(array, "a fused kernel");
+  public static ByteBuffer of(INDArray array) {
+    Shapes.requireContiguous(array, "native memory access");
     Pointer start = array.data().addressPointer();
     long first = start.position() * start.sizeof();
     long end = first + array.length() * array.data().getElementSize();
@@ -22,7 +21,7 @@ final class Memory {
   }
 
   /** A zeroed native-order buffer of {@code floats} floats, outside any array. */
-  static ByteBuffer scratch(int floats) {
+  public static ByteBuffer scratch(int floats) {
     return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
   }
 }
