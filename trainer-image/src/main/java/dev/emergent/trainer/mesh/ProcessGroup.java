@@ -72,6 +72,26 @@ public final class ProcessGroup {
     return all;
   }
 
+  /**
+   * Every rank's equally long part, concatenated in group order, on the root only (null on the
+   * others): each part goes straight to the root, so no other rank ever holds the whole.
+   */
+  public float[] gather(float[] part, int rootIndex) {
+    if (me != rootIndex) {
+      Channel root = channel(rootIndex);
+      root.await(root.send(part, 0, part.length), "gather");
+      return null;
+    }
+    float[] all = new float[part.length * size()];
+    System.arraycopy(part, 0, all, me * part.length, part.length);
+    for (int r = 0; r < size(); r++) {
+      if (r != me) {
+        channel(r).receive(all, r * part.length, part.length, false, "gather");
+      }
+    }
+    return all;
+  }
+
   /** Copies the root's data to every rank of the group, along the ring. */
   public void broadcast(float[] data, int rootIndex) {
     int n = size();

@@ -3,6 +3,7 @@ package dev.emergent.trainer.mesh;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import dev.emergent.trainer.tensor.Shard;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -90,8 +91,27 @@ public final class TensorParallel {
    * {@code fullFlat} as {@code full} (the same model on one rank). Every rank gets the whole.
    */
   public void gather(Parameters local, INDArray localFlat, Parameters full, INDArray fullFlat) {
+    assemble(local, localFlat, full, fullFlat, group::allGather);
+  }
+
+  /**
+   * The same, assembled on the axis's first rank only, tensor by tensor: the others send their
+   * shards and leave {@code fullFlat} untouched (it may be null there). What a checkpoint needs.
+   */
+  public void gatherToFirst(
+      Parameters local, INDArray localFlat, Parameters full, INDArray fullFlat) {
+    assemble(local, localFlat, full, index() == 0 ? fullFlat : null, part -> group.gather(part, 0));
+  }
+
+  /** {@code collect} turns this rank's part into every rank's, or null where nothing is kept. */
+  private void assemble(
+      Parameters local,
+      INDArray localFlat,
+      Parameters full,
+      INDArray fullFlat,
+      UnaryOperator<float[]> collect) {
     float[] source = localFlat.data().asFloat();
-    float[] target = new float[(int) fullFlat.length()];
+    float[] target = fullFlat == null ? null : new float[(int) fullFlat.length()];
     for (int i = 0; i < local.list().size(); i++) {
       Parameter p = local.list().get(i);
       Parameter whole = full.list().get(i);
@@ -99,8 +119,11 @@ public final class TensorParallel {
       System.arraycopy(source, (int) p.offset(), mine, 0, mine.length);
       float[] assembled = mine;
       if (!p.shard().whole()) {
+        float[] all = collect.apply(mine);
+        if (all == null) {
+          continue;
+        }
         assembled = new float[(int) whole.length()];
-        float[] all = group.allGather(mine);
         for (int r = 0; r < size(); r++) {
           float[] part = new float[mine.length];
           System.arraycopy(all, r * mine.length, part, 0, mine.length);
@@ -108,9 +131,13 @@ public final class TensorParallel {
               .place(part, assembled, whole.shape());
         }
       }
-      System.arraycopy(assembled, 0, target, (int) whole.offset(), assembled.length);
+      if (target != null) {
+        System.arraycopy(assembled, 0, target, (int) whole.offset(), assembled.length);
+      }
     }
-    fullFlat.assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
+    if (target != null) {
+      fullFlat.assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
+    }
   }
 
   /** This rank's shards of whole tensors: the inverse of {@link #gather}, without messages. */

@@ -153,16 +153,16 @@ public final class StageRunner {
         metrics.putAll(training.evaluate());
       }
       if (done % config.checkpoint().everySteps() == 0 || last) {
-        Gpt wholeModel = whole.model();
-        AdamW wholeOptimizer = whole.optimizer(optimizer);
+        // Rank 0 writes; only its model-axis group needs the whole state.
+        Unsharded.State saved = dataParallel.index() == 0 ? whole.forCheckpoint(optimizer) : null;
         checkpoint =
             rank != 0
                 ? CheckpointPaths.step(config.run(), config.stage(), done)
                 : store.save(
                     config,
                     done,
-                    wholeModel.parameters(),
-                    wholeOptimizer,
+                    saved.parameters(),
+                    saved.optimizer(),
                     new Manifest.TrainingState(done, tokensSeen, training.dataPosition(done)),
                     Map.copyOf(metrics),
                     tokenizer);

@@ -6,6 +6,7 @@ import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.optim.AdamW;
+import dev.emergent.trainer.tensor.Parameters;
 import java.io.IOException;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,17 +47,31 @@ final class Unsharded {
     return whole;
   }
 
-  /** The whole model's optimizer state; every rank of the model axis must call. */
-  AdamW optimizer(AdamW local) {
+  /** What a checkpoint holds: the whole model's parameters and optimizer state. */
+  record State(Parameters parameters, AdamW optimizer) {}
+
+  /**
+   * The whole model's parameters and optimizer state, assembled tensor by tensor on the first rank
+   * of the model axis only: the others send their shards and get null, holding nothing whole (two
+   * AdamW moments are twice the model). Every rank of the model axis must call.
+   */
+  State forCheckpoint(AdamW local) {
     if (!split()) {
-      return local;
+      return new State(sharded.parameters(), local);
     }
-    AdamW full = wholeOptimizer();
     TensorParallel tp = sharded.tensorParallel();
-    tp.gather(sharded.parameters(), local.firstMoment(), whole.parameters(), full.firstMoment());
-    tp.gather(sharded.parameters(), local.secondMoment(), whole.parameters(), full.secondMoment());
+    boolean first = tp.index() == 0;
+    AdamW full = first ? wholeOptimizer() : null;
+    Parameters parts = sharded.parameters();
+    Parameters whole = this.whole.parameters();
+    tp.gatherToFirst(parts, parts.values(), whole, whole.values());
+    tp.gatherToFirst(parts, local.firstMoment(), whole, first ? full.firstMoment() : null);
+    tp.gatherToFirst(parts, local.secondMoment(), whole, first ? full.secondMoment() : null);
+    if (!first) {
+      return null;
+    }
     full.restore(local.steps(), full.firstMoment(), full.secondMoment());
-    return full;
+    return new State(whole, full);
   }
 
   /** Restores a checkpoint of the whole model (and optimizer) into this rank's shards. */

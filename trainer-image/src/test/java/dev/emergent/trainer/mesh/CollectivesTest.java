@@ -114,6 +114,28 @@ class CollectivesTest {
   }
 
   @ParameterizedTest(name = "root {0} of 4")
+  @ValueSource(ints = {0, 1, 3})
+  void gatherConcatenatesInRankOrderOnTheRootOnly(int root) throws Exception {
+    List<float[]> results =
+        LoopbackMesh.run(
+            4,
+            peers -> {
+              float[] all =
+                  world(peers).gather(new float[] {peers.rank(), 10 + peers.rank()}, root);
+              world(peers).barrier();
+              return all;
+            });
+
+    for (int r = 0; r < 4; r++) {
+      if (r == root) {
+        assertThat(results.get(r)).containsExactly(0, 10, 1, 11, 2, 12, 3, 13);
+      } else {
+        assertThat(results.get(r)).isNull();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "root {0} of 4")
   @ValueSource(ints = {0, 2, 3})
   void broadcastCopiesTheRootsData(int root) throws Exception {
     List<float[]> results =
