@@ -103,7 +103,7 @@ public final class PpoTraining implements StageLoop {
             prompts,
             exactMatch,
             dataParallel);
-    objectives = new PpoUpdates(config, policy, value, rollouts);
+    objectives = new PpoUpdates(config, policy, value, rollouts, dataParallel);
   }
 
   /**

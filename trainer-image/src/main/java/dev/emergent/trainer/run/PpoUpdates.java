@@ -1,21 +1,30 @@
 package dev.emergent.trainer.run;
 
+import static dev.emergent.trainer.tensor.GradientsReady.NONE;
+
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** PPO's two losses on a minibatch of a rollout, each leaving its gradients in its model. */
+/**
+ * PPO's two losses on a minibatch of a rollout, each leaving its gradients in its model; the last
+ * chunk's backward pass starts their all-reduce over the data axis as it goes.
+ */
 final class PpoUpdates {
   private final StageConfig.Ppo ppo;
   private final Gpt policy;
   private final Gpt value;
   private final PpoRollouts rollouts;
+  private final DataParallel dataParallel;
   private final int time;
 
-  PpoUpdates(StageConfig config, Gpt policy, Gpt value, PpoRollouts rollouts) {
+  PpoUpdates(
+      StageConfig config, Gpt policy, Gpt value, PpoRollouts rollouts, DataParallel dataParallel) {
     this.ppo = config.ppo();
+    this.dataParallel = dataParallel;
     this.policy = policy;
     this.value = value;
     this.rollouts = rollouts;
@@ -32,7 +41,9 @@ final class PpoUpdates {
     policy.parameters().zeroGrads();
     double loss = 0;
     long clipped = 0;
-    for (List<PpoSample> chunk : rollouts.chunks(minibatch)) {
+    List<List<PpoSample>> chunks = rollouts.chunks(minibatch);
+    for (int c = 0; c < chunks.size(); c++) {
+      List<PpoSample> chunk = chunks.get(c);
       int[] ids = rollouts.ids(chunk);
       float[] logits = policy.logits(ids, chunk.size(), time).data().asFloat();
       int[] targets = new int[chunk.size() * time];
@@ -57,7 +68,7 @@ final class PpoUpdates {
         }
       }
       policy.loss(targets, weights, 1);
-      policy.backward();
+      policy.backward(c == chunks.size() - 1 ? dataParallel.overlap(policy.parameters()) : NONE);
     }
     return new Update(loss, clipped);
   }
@@ -66,7 +77,9 @@ final class PpoUpdates {
   double clippedValueLoss(List<PpoSample> minibatch, long actions) {
     value.parameters().zeroGrads();
     double loss = 0;
-    for (List<PpoSample> chunk : rollouts.chunks(minibatch)) {
+    List<List<PpoSample>> chunks = rollouts.chunks(minibatch);
+    for (int c = 0; c < chunks.size(); c++) {
+      List<PpoSample> chunk = chunks.get(c);
       int[] ids = rollouts.ids(chunk);
       INDArray predicted = value.scalarHead().forward(value.hidden(ids, chunk.size(), time));
       INDArray grad = Nd4j.create(predicted.dataType(), predicted.shape());
@@ -87,7 +100,9 @@ final class PpoUpdates {
           grad.putScalar(index, 0, g / actions);
         }
       }
-      value.backwardHidden(value.scalarHead().backward(grad));
+      value.backwardHidden(
+          value.scalarHead().backward(grad),
+          c == chunks.size() - 1 ? dataParallel.overlap(value.parameters()) : NONE);
     }
     return loss;
   }
