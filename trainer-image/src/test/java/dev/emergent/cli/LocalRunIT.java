@@ -2,6 +2,8 @@ package dev.emergent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,6 +73,10 @@ class LocalRunIT {
             "\"stage\" : \"ppo\"");
     assertThat(cli.out()).contains("[4/4] ppo", "Done in", "rewardAccuracy", "sampleScoreGain");
     assertThat(trainers()).isEmpty();
+    // MFU is of the whole gang: both ranks' tokens against both ranks' peak.
+    JsonNode pretrain =
+        new ObjectMapper().readTree(work.resolve("logs/pretrain-rank0.json").toFile());
+    assertThat(pretrain.at("/metrics/mfu").asDouble()).isGreaterThan(0).isLessThan(1);
   }
 
   @Test

@@ -136,6 +136,7 @@ public final class StageRunner {
     int logEvery = Math.max(1, config.steps() / 20);
     Throughput throughput = new Throughput();
     double flopsPerToken = shape.compute().flopsPerToken();
+    int ranks = config.mesh().deviceCount();
     for (long step = state.nextStep(); step < config.steps(); step++) {
       StageLoop.StepResult result = training.step(step);
       tokensSeen += result.tokens();
@@ -148,7 +149,8 @@ public final class StageRunner {
       metrics.put("learningRate", result.learningRate());
       metrics.put("gradNorm", result.gradNorm());
       metrics.put("tokensPerSecond", tokensPerSecond);
-      metrics.put("mfu", tokensPerSecond * flopsPerToken / peakFlops);
+      // Tokens are the whole gang's; so is the peak: each rank measured its own at start.
+      metrics.put("mfu", tokensPerSecond * flopsPerToken / (peakFlops * ranks));
       if (done % config.evalEverySteps() == 0 || last) {
         metrics.putAll(training.evaluate());
       }
