@@ -28,6 +28,18 @@ class CollectivesTest {
     return new ProcessGroup(IntStream.range(0, peers.worldSize()).boxed().toList(), peers);
   }
 
+  /** What each of four ranks' collective gave, once every rank has finished it. */
+  private static List<float[]> onFourRanks(LoopbackMesh.RankBody<float[]> collective)
+      throws Exception {
+    return LoopbackMesh.run(
+        4,
+        peers -> {
+          float[] result = collective.run(peers);
+          world(peers).barrier();
+          return result;
+        });
+  }
+
   private static float[] values(int rank, int length) {
     float[] data = new float[length];
     for (int i = 0; i < length; i++) {
@@ -117,14 +129,8 @@ class CollectivesTest {
   @ValueSource(ints = {0, 1, 3})
   void gatherConcatenatesInRankOrderOnTheRootOnly(int root) throws Exception {
     List<float[]> results =
-        LoopbackMesh.run(
-            4,
-            peers -> {
-              float[] all =
-                  world(peers).gather(new float[] {peers.rank(), 10 + peers.rank()}, root);
-              world(peers).barrier();
-              return all;
-            });
+        onFourRanks(
+            peers -> world(peers).gather(new float[] {peers.rank(), 10 + peers.rank()}, root));
 
     for (int r = 0; r < 4; r++) {
       if (r == root) {
@@ -139,12 +145,10 @@ class CollectivesTest {
   @ValueSource(ints = {0, 2, 3})
   void broadcastCopiesTheRootsData(int root) throws Exception {
     List<float[]> results =
-        LoopbackMesh.run(
-            4,
+        onFourRanks(
             peers -> {
               float[] data = peers.rank() == root ? new float[] {7, 8, 9} : new float[3];
               world(peers).broadcast(data, root);
-              world(peers).barrier();
               return data;
             });
 
