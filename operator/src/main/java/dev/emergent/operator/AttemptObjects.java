@@ -3,7 +3,6 @@ package dev.emergent.operator;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.CheckpointClaim;
-import dev.emergent.operator.resources.Labels;
 import dev.emergent.operator.resources.Names;
 import dev.emergent.operator.resources.RunTokenSecret;
 import dev.emergent.operator.resources.StageAttempt;
@@ -22,7 +21,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -112,22 +110,12 @@ public class AttemptObjects {
     return client
         .pods()
         .inNamespace(attempt.namespace())
-        .withLabels(labels(attempt))
+        .withLabels(attempt.labels())
         .list()
         .getItems()
         .stream()
         .filter(ownedBy(job))
         .toList();
-  }
-
-  private static Map<String, String> labels(StageAttempt attempt) {
-    return Map.of(
-        Labels.RUN,
-        attempt.run().getMetadata().getName(),
-        Labels.STAGE,
-        attempt.stage().name(),
-        Labels.ATTEMPT,
-        Integer.toString(attempt.attempt()));
   }
 
   private static Predicate<Pod> ownedBy(Job job) {

@@ -112,7 +112,7 @@ public final class LocalRunner {
     }
     if (options.report()) {
       Path report = new ReportWriter(workdir.resolve("report"), plan, results).write(checkpoints);
-      summary(results, Duration.between(started, Instant.now()), report);
+      summary(results, Duration.between(started, Instant.now()), report, width);
     }
     return new Finished(0, results);
   }
@@ -217,10 +217,10 @@ public final class LocalRunner {
                     List.of()));
   }
 
-  private void summary(List<StageResult> results, Duration total, Path report) {
+  /** {@code width}: the stage-name column, as wide as in the progress lines. */
+  private void summary(List<StageResult> results, Duration total, Path report, int width) {
     out.println();
     out.println("Done in " + format(total) + ". Report: " + report.toAbsolutePath());
-    int width = results.stream().mapToInt(r -> r.name().length()).max().orElse(0);
     for (StageResult r : results) {
       StringBuilder line =
           new StringBuilder(String.format("  %-" + width + "s %-12s", r.name(), r.type()));

@@ -50,14 +50,14 @@ public class ClusterCache {
 
   /** Every Job of a run's stage, whatever its attempt. */
   public List<Job> jobs(String namespace, String run, String stage) {
-    return sources().jobs().byIndex(BY_STAGE, String.join("/", namespace, run, stage));
+    return sources().jobs().byIndex(BY_STAGE, key(namespace, run, stage));
   }
 
   /** The pods labelled with one attempt of a run's stage. */
   public List<Pod> pods(String namespace, String run, String stage, int attempt) {
     return sources()
         .pods()
-        .byIndex(BY_ATTEMPT, String.join("/", namespace, run, stage, Integer.toString(attempt)));
+        .byIndex(BY_ATTEMPT, key(namespace, run, stage, Integer.toString(attempt)));
   }
 
   public List<ResourceQuota> quotas(String namespace) {
@@ -69,18 +69,22 @@ public class ClusterCache {
     sources().jobs().handleRecentResourceCreate(ResourceID.fromResource(job), job);
   }
 
-  /** namespace/value/value… of the labels, or no key where one is missing. */
+  /** The object's index key from the values of {@code labels}; none where one is missing. */
   private static List<String> key(HasMetadata object, String... labels) {
     Map<String, String> present = object.getMetadata().getLabels();
-    StringBuilder key = new StringBuilder(object.getMetadata().getNamespace());
-    for (String label : labels) {
-      String value = present == null ? null : present.get(label);
-      if (value == null) {
+    String[] values = new String[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      values[i] = present == null ? null : present.get(labels[i]);
+      if (values[i] == null) {
         return List.of();
       }
-      key.append('/').append(value);
     }
-    return List.of(key.toString());
+    return List.of(key(object.getMetadata().getNamespace(), values));
+  }
+
+  /** namespace/value/value…: what the indexes store and what a lookup asks for. */
+  private static String key(String namespace, String... values) {
+    return namespace + "/" + String.join("/", values);
   }
 
   private Sources sources() {
