@@ -11,6 +11,8 @@ import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointCorruptException;
 import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
+import dev.emergent.trainer.compute.AcceleratorUnavailableException;
+import dev.emergent.trainer.compute.Accelerators;
 import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.mesh.MeshGroups;
@@ -55,7 +57,7 @@ public final class TrainerMain {
       outcome = train(env, out);
     } catch (CheckpointCorruptException e) {
       outcome = failed(ExitCode.CHECKPOINT_CORRUPT, e.getMessage());
-    } catch (BadInputException | CheckpointException e) {
+    } catch (BadInputException | CheckpointException | AcceleratorUnavailableException e) {
       outcome = failed(ExitCode.BAD_INPUT, e.getMessage());
     } catch (PeerLostException e) {
       outcome = failed(ExitCode.PEER_LOST, e.getMessage());
@@ -79,6 +81,7 @@ public final class TrainerMain {
     int worldSize = Integer.parseInt(env.getOrDefault(LaunchEnvironment.WORLD_SIZE, "1"));
     int rank = LaunchEnvironment.rank(env);
     checkMesh(config, worldSize, rank);
+    Accelerators.requireUsable(config.mesh().device(), env);
     int threads = ComputeThreads.of(env);
     openblas.blas_set_num_threads(threads);
     Path root = Path.of(env.getOrDefault(LaunchEnvironment.CHECKPOINT_ROOT, "/checkpoints"));

@@ -48,6 +48,19 @@ public final class StageConfigs {
     return with(c, c.model(), mesh, c.data(), c.batchSize() / data, 1, c.checkpoint());
   }
 
+  /** The same stage on the same mesh of {@code device}s. */
+  public static StageConfig onDevice(StageConfig c, Device device) {
+    ResolvedMesh m = c.mesh();
+    return with(
+        c,
+        c.model(),
+        new ResolvedMesh(m.axes(), m.pods(), m.devicesPerPod(), device),
+        c.data(),
+        c.microBatchSize(),
+        c.gradientAccumulation(),
+        c.checkpoint());
+  }
+
   /** The same stage with a BPE tokenizer of {@code vocabSize} ids from {@code path}. */
   public static StageConfig withTokenizer(StageConfig c, String path, int vocabSize) {
     StageConfig.Model m = c.model();

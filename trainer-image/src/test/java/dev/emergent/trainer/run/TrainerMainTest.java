@@ -3,6 +3,7 @@ package dev.emergent.trainer.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.emergent.api.v1alpha1.Device;
 import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.LaunchEnvironment;
@@ -124,6 +125,19 @@ class TrainerMainTest {
     assertThat(summary().get("message").asText())
         .isEqualTo(
             "EMERGENT_WORLD_SIZE is 2 but the stage's mesh data=1 (1 pod × 1 cpu) has 1 devices");
+  }
+
+  @Test
+  void aCudaStageWithoutTheCudaBackendIsBadInputAndTrainsNothing() throws IOException {
+    assertThat(run(env(StageConfigs.onDevice(TINY, Device.CUDA)))).isEqualTo(ExitCode.BAD_INPUT);
+
+    assertThat(summary().get("message").asText())
+        .isEqualTo(
+            "mesh.device is cuda but this trainer has no cuda backend: it is the"
+                + " emergent-trainer-cuda jar, which needs Java 22 or newer (this is Java "
+                + Runtime.version().feature()
+                + ") and must be on the class path beside the trainer");
+    assertThat(dir.resolve("checkpoints/test/pretrain")).doesNotExist();
   }
 
   @Test
