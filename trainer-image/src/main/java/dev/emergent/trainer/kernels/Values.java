@@ -39,6 +39,20 @@ abstract class Values {
         "fused kernels support FLOAT and DOUBLE, not " + array.dataType());
   }
 
+  static Values of(float[] array) {
+    return new Values() {
+      @Override
+      double get(int i) {
+        return array[i];
+      }
+
+      @Override
+      void set(int i, double value) {
+        array[i] = (float) value;
+      }
+    };
+  }
+
   abstract double get(int i);
 
   abstract void set(int i, double value);

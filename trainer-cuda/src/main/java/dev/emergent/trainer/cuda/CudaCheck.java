@@ -1,0 +1,289 @@
+package dev.emergent.trainer.cuda;
+
+import dev.emergent.trainer.compute.AcceleratorUnavailableException;
+import dev.emergent.trainer.kernels.AdamWKernel;
+import dev.emergent.trainer.kernels.HostKernels;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The device check of the CUDA backend's parts, for a machine with a GPU: every GEMM form and
+ * kernel against the CPU's results on the same inputs (the scalar reference kernels the trainer's
+ * gradient checks cover), then GEMM throughput. One line per check; exits 0 when all pass, 1 when
+ * one does not, 2 when there is no usable GPU.
+ */
+public final class CudaCheck {
+  private static final int ROWS = 96;
+  private static final int DIM = 160;
+  private static final int TIME = 64;
+
+  private final CudaDevice device;
+  private final Random random = new Random(7);
+  private boolean failed;
+
+  private CudaCheck(CudaDevice device) {
+    this.device = device;
+  }
+
+  public static void main(String[] args) {
+    CudaDevice device;
+    try {
+      device = CudaDevice.open(System.getenv());
+    } catch (AcceleratorUnavailableException e) {
+      System.out.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try (device) {
+      System.out.println(device.description());
+      CudaCheck check = new CudaCheck(device);
+      check.gemms();
+      check.kernels();
+      check.throughput(args.length > 0 ? Integer.parseInt(args[0]) : 4096);
+      System.exit(check.failed ? 1 : 0);
+    }
+  }
+
+  private void gemms() {
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        Cublas.Shape shape = new Cublas.Shape(ta, tb, 192, 160, 96);
+        float[] a = values(shape.m() * shape.k(), 1);
+        float[] b = values(shape.k() * shape.n(), 1);
+        float[] c = values(shape.m() * shape.n(), 1);
+        float[] expected = gemm(shape, a, b, c, 0.5f, 0.25f);
+        try (DeviceArray da = DeviceArray.of(runtime(), a);
+            DeviceArray db = DeviceArray.of(runtime(), b);
+            DeviceArray dc = DeviceArray.of(runtime(), c)) {
+          device.cublas().gemm(shape, da.pointer(), db.pointer(), dc.pointer(), 0.5f, 0.25f);
+          compare("gemm fp32 " + name(shape), dc.download(), expected, 1e-5);
+          dc.upload(c);
+          try (DeviceArray ha = DeviceArray.bf16(runtime(), a.length);
+              DeviceArray hb = DeviceArray.bf16(runtime(), b.length)) {
+            device.kernels().toBf16(da, ha);
+            device.kernels().toBf16(db, hb);
+            device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), dc.pointer(), 0.5f, 0.25f);
+            compare("gemm bf16 " + name(shape), dc.download(), expected, 2e-2);
+          }
+        }
+      }
+    }
+    Cublas.Shape shape = new Cublas.Shape(false, true, TIME, TIME, 32);
+    int batch = 6;
+    float[] a = values(batch * TIME * 32, 1);
+    float[] b = values(batch * TIME * 32, 1);
+    float[] expected = new float[batch * TIME * TIME];
+    for (int i = 0; i < batch; i++) {
+      float[] product =
+          gemm(
+              shape,
+              Arrays.copyOfRange(a, i * TIME * 32, (i + 1) * TIME * 32),
+              Arrays.copyOfRange(b, i * TIME * 32, (i + 1) * TIME * 32),
+              new float[TIME * TIME],
+              1,
+              0);
+      System.arraycopy(product, 0, expected, i * TIME * TIME, product.length);
+    }
+    try (DeviceArray da = DeviceArray.of(runtime(), a);
+        DeviceArray db = DeviceArray.of(runtime(), b);
+        DeviceArray dc = DeviceArray.floats(runtime(), expected.length)) {
+      device.cublas().gemmBatched(shape, batch, da.pointer(), db.pointer(), dc.pointer(), 1, 0);
+      compare("gemm fp32 batched " + batch + " × " + name(shape), dc.download(), expected, 1e-5);
+    }
+  }
+
+  private void kernels() {
+    CudaKernels kernels = device.kernels();
+    int n = ROWS * DIM;
+    float[] x = values(n, 3);
+    float[] y = new float[n];
+    float[] t = new float[n];
+    HostKernels.geluForward(x, y, t);
+    float[] dy = values(n, 1);
+    float[] dx = new float[n];
+    HostKernels.geluBackward(dy, x, t, dx);
+    try (DeviceArray gx = DeviceArray.of(runtime(), x);
+        DeviceArray gy = DeviceArray.floats(runtime(), n);
+        DeviceArray gt = DeviceArray.floats(runtime(), n);
+        DeviceArray gdy = DeviceArray.of(runtime(), dy);
+        DeviceArray gdx = DeviceArray.floats(runtime(), n)) {
+      kernels.geluForward(gx, gy, gt);
+      kernels.geluBackward(gdy, gx, gt, gdx);
+      compare("gelu forward", gy.download(), y, 1e-5);
+      compare("gelu backward", gdx.download(), dx, 1e-5);
+    }
+
+    float[] gain = values(DIM, 1);
+    float[] shift = values(DIM, 1);
+    float[] normalized = new float[n];
+    double[] inverseStd = new double[ROWS];
+    HostKernels.layerNormForward(x, gain, shift, 1e-5, normalized, inverseStd, y);
+    float[] gainGrad = values(DIM, 1);
+    float[] shiftGrad = values(DIM, 1);
+    float[] gainGradBefore = gainGrad.clone();
+    float[] shiftGradBefore = shiftGrad.clone();
+    HostKernels.layerNormBackward(dy, normalized, inverseStd, gain, dx, gainGrad, shiftGrad);
+    try (DeviceArray gx = DeviceArray.of(runtime(), x);
+        DeviceArray ggain = DeviceArray.of(runtime(), gain);
+        DeviceArray gshift = DeviceArray.of(runtime(), shift);
+        DeviceArray gnormalized = DeviceArray.floats(runtime(), n);
+        DeviceArray ginverse = DeviceArray.floats(runtime(), ROWS);
+        DeviceArray gy = DeviceArray.floats(runtime(), n);
+        DeviceArray gdy = DeviceArray.of(runtime(), dy);
+        DeviceArray gdx = DeviceArray.floats(runtime(), n);
+        DeviceArray ggainGrad = DeviceArray.of(runtime(), gainGradBefore);
+        DeviceArray gshiftGrad = DeviceArray.of(runtime(), shiftGradBefore)) {
+      kernels.layerNormForward(gx, ggain, gshift, 1e-5f, gnormalized, ginverse, gy, ROWS, DIM);
+      kernels.layerNormBackward(
+          gdy, gnormalized, ginverse, ggain, gdx, ggainGrad, gshiftGrad, ROWS, DIM);
+      compare("layer norm forward", gy.download(), y, 1e-5);
+      compare("layer norm backward dx", gdx.download(), dx, 1e-4);
+      compare("layer norm backward gain", ggainGrad.download(), gainGrad, 1e-4);
+      compare("layer norm backward shift", gshiftGrad.download(), shiftGrad, 1e-4);
+    }
+
+    int rows = 2 * 3 * TIME;
+    float[] scores = values(rows * TIME, 4);
+    float[] probs = scores.clone();
+    HostKernels.causalSoftmaxForward(probs, TIME);
+    float[] dprobs = values(rows * TIME, 1);
+    float[] dscores = dprobs.clone();
+    HostKernels.causalSoftmaxBackward(dscores, probs, TIME);
+    try (DeviceArray gs = DeviceArray.of(runtime(), scores);
+        DeviceArray gd = DeviceArray.of(runtime(), dprobs)) {
+      kernels.causalSoftmaxForward(gs, rows, TIME);
+      kernels.causalSoftmaxBackward(gd, gs, rows, TIME);
+      compare("causal softmax forward", gs.download(), probs, 1e-5);
+      compare("causal softmax backward", gd.download(), dscores, 1e-5);
+    }
+
+    AdamWKernel.Step step = new AdamWKernel.Step(1e-3, 0.1, 0.9, 0.95, 1e-8, 0.1, 0.0975);
+    float[] values = values(n, 1);
+    float[] grads = values(n, 1);
+    float[] first = values(n, 0.1);
+    float[] second = squares(values(n, 0.1));
+    float[] mask = new float[n];
+    Arrays.fill(mask, 0, n / 2, 1);
+    float[][] host = {values.clone(), grads, first.clone(), second.clone(), mask};
+    HostKernels.adamW(step, host[0], host[1], host[2], host[3], host[4]);
+    try (DeviceArray gv = DeviceArray.of(runtime(), values);
+        DeviceArray gg = DeviceArray.of(runtime(), grads);
+        DeviceArray gm = DeviceArray.of(runtime(), first);
+        DeviceArray gs = DeviceArray.of(runtime(), second);
+        DeviceArray gmask = DeviceArray.of(runtime(), mask)) {
+      float[] scalars = {1e-3f, 0.1f, 0.9f, 0.95f, 1e-8f, 0.1f, 0.0975f};
+      kernels.adamW(scalars, gv, gg, gm, gs, gmask);
+      compare("adamw values", gv.download(), host[0], 1e-5);
+      compare("adamw moments", gs.download(), host[3], 1e-5);
+    }
+  }
+
+  /** GEMM throughput on square matrices, fp32 and bf16, after a warm-up. */
+  private void throughput(int size) {
+    Cublas.Shape shape = new Cublas.Shape(false, false, size, size, size);
+    long elements = (long) size * size;
+    try (DeviceArray a = DeviceArray.floats(runtime(), elements);
+        DeviceArray b = DeviceArray.floats(runtime(), elements);
+        DeviceArray c = DeviceArray.floats(runtime(), elements);
+        DeviceArray ha = DeviceArray.bf16(runtime(), elements);
+        DeviceArray hb = DeviceArray.bf16(runtime(), elements)) {
+      device.kernels().toBf16(a, ha);
+      device.kernels().toBf16(b, hb);
+      double fp32 =
+          tflops(
+              size, () -> device.cublas().gemm(shape, a.pointer(), b.pointer(), c.pointer(), 1, 0));
+      double bf16 =
+          tflops(
+              size,
+              () -> device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), c.pointer(), 1, 0));
+      System.out.printf(
+          Locale.ROOT,
+          "gemm %d³: fp32 %.1f TFLOP/s, bf16 (fp32 accumulate) %.1f TFLOP/s%n",
+          size,
+          fp32,
+          bf16);
+    }
+  }
+
+  private double tflops(int size, Runnable gemm) {
+    int repeats = 20;
+    gemm.run();
+    runtime().synchronize();
+    long start = System.nanoTime();
+    for (int i = 0; i < repeats; i++) {
+      gemm.run();
+    }
+    runtime().synchronize();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return 2.0 * size * size * size * repeats / seconds / 1e12;
+  }
+
+  private void compare(String what, float[] actual, float[] expected, double tolerance) {
+    double scale = 0;
+    double error = 0;
+    for (int i = 0; i < expected.length; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]));
+      error = Math.max(error, Math.abs(actual[i] - expected[i]));
+    }
+    double relative = error / Math.max(scale, 1e-30);
+    boolean pass = relative <= tolerance;
+    failed |= !pass;
+    System.out.printf(
+        Locale.ROOT,
+        "%s %s: max error %.2e of max |value| %.3g (tolerance %.0e)%n",
+        pass ? "PASS" : "FAIL",
+        what,
+        relative,
+        scale,
+        tolerance);
+  }
+
+  /** The row-major reference: alpha·op(A)·op(B) + beta·C, accumulated in double. */
+  private static float[] gemm(
+      Cublas.Shape s, float[] a, float[] b, float[] c, float alpha, float beta) {
+    float[] out = new float[s.m() * s.n()];
+    for (int i = 0; i < s.m(); i++) {
+      for (int j = 0; j < s.n(); j++) {
+        double sum = 0;
+        for (int p = 0; p < s.k(); p++) {
+          float left = s.transposeA() ? a[p * s.m() + i] : a[i * s.k() + p];
+          float right = s.transposeB() ? b[j * s.k() + p] : b[p * s.n() + j];
+          sum += (double) left * right;
+        }
+        out[i * s.n() + j] = (float) (alpha * sum + beta * c[i * s.n() + j]);
+      }
+    }
+    return out;
+  }
+
+  private static String name(Cublas.Shape s) {
+    return (s.transposeA() ? "T" : "N")
+        + (s.transposeB() ? "T" : "N")
+        + " "
+        + s.m()
+        + "x"
+        + s.n()
+        + "x"
+        + s.k();
+  }
+
+  private float[] values(int n, double scale) {
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) (random.nextGaussian() * scale);
+    }
+    return values;
+  }
+
+  private static float[] squares(float[] values) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] *= values[i];
+    }
+    return values;
+  }
+
+  private CudaRuntime runtime() {
+    return device.runtime();
+  }
+}
