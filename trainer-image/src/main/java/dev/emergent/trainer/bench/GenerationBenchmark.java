@@ -1,6 +1,7 @@
 package dev.emergent.trainer.bench;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.generate.Generator;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
@@ -30,7 +31,7 @@ public final class GenerationBenchmark {
     Gpt gpt =
         new Gpt(
             new ModelShape(layers, dModel, heads, 4 * dModel, context, Tokens.SIZE, 320),
-            DataType.FLOAT);
+            Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(0);
     SplittableRandom random = new SplittableRandom(0);
     List<Generator.Request> requests = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.emergent.api.v1alpha1.StageType;
 import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.data.ArithmeticCorpus;
 import dev.emergent.trainer.data.ArithmeticTask;
 import dev.emergent.trainer.data.PretrainingBatches;
@@ -59,7 +60,7 @@ public final class ThroughputBenchmark {
             StageConfig.Inputs.NONE,
             null,
             null);
-    Gpt gpt = new Gpt(ModelShape.of(model), DataType.FLOAT);
+    Gpt gpt = new Gpt(ModelShape.of(model), Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(config.seed());
     AdamW adam = new AdamW(gpt.parameters(), 0.9, 0.95, 1e-8, 0.1);
     PretrainingBatches data =

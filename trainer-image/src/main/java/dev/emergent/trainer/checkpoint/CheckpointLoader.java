@@ -1,5 +1,6 @@
 package dev.emergent.trainer.checkpoint;
 
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
@@ -10,9 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Fills a model (and its optimizer) from a checkpoint that {@link CheckpointStore} verified. */
 public final class CheckpointLoader {
@@ -52,7 +50,7 @@ public final class CheckpointLoader {
       throw new CheckpointException(
           checkpoint.folder() + " holds " + manifest.dataType() + " parameters");
     }
-    INDArray saved = Nd4j.create(parameters.dataType(), manifest.shards().get(0).elements());
+    Tensor saved = parameters.compute().zeros(manifest.shards().get(0).elements());
     ArrayFiles.read(checkpoint.folder().resolve(manifest.shards().get(0).file()), saved);
     Map<String, Manifest.Tensor> byName = new LinkedHashMap<>();
     manifest.tensors().forEach(t -> byName.put(t.name(), t));
@@ -73,11 +71,7 @@ public final class CheckpointLoader {
                 + ", this stage's model needs "
                 + Arrays.toString(p.shape()));
       }
-      p.value()
-          .assign(
-              saved
-                  .get(NDArrayIndex.interval(tensor.offset(), tensor.offset() + p.length()))
-                  .reshape('c', p.shape()));
+      parameters.compute().copy(saved.slice(tensor.offset(), p.shape()), p.value());
     }
     return fresh;
   }

@@ -4,20 +4,21 @@ import dev.emergent.api.v1alpha1.Device;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** Chooses what a rank computes on from the stage's mesh device. */
 public final class Accelerators {
   private Accelerators() {}
 
   /**
-   * Checks that the rank can compute on {@code device}. The CPU always can. An accelerator is
-   * opened through its backend, so that a machine without it fails here, naming what is missing,
-   * instead of training on the CPU while the pod holds idle GPUs; one that opens is refused as
-   * well, since the model's layers do not run on accelerators yet.
+   * What a rank trains on for {@code device}: the CPU backend in float32 on {@code cpu}. An
+   * accelerator is opened through its backend, so that a machine without it fails here, naming what
+   * is missing, instead of training on the CPU while the pod holds idle GPUs; one that opens is
+   * refused as well, since no accelerator backend implements {@link Compute} yet.
    */
-  public static void requireUsable(Device device, Map<String, String> env) {
+  public static Compute compute(Device device, Map<String, String> env) {
     if (device == Device.CPU) {
-      return;
+      return Compute.cpu(DataType.FLOAT);
     }
     String opened;
     try (Accelerator accelerator = backend(device).open(env)) {
@@ -26,8 +27,10 @@ public final class Accelerators {
     throw new AcceleratorUnavailableException(
         "opened "
             + opened
-            + ", but this trainer computes the model's layers on the CPU only; run the stage with"
-            + " mesh.device: cpu");
+            + ", but the "
+            + name(device)
+            + " backend cannot compute the model's layers yet; run the stage with mesh.device:"
+            + " cpu");
   }
 
   static AcceleratorBackend backend(Device device) {

@@ -4,6 +4,7 @@ import dev.emergent.plan.Tokens;
 import dev.emergent.trainer.checkpoint.CheckpointLoader;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.CheckpointTokenizer;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
@@ -60,7 +61,7 @@ public final class Completions {
       int maxNewTokens)
       throws IOException {
     CheckpointStore.Loaded loaded = CheckpointStore.openFolder(checkpoint);
-    Gpt gpt = new Gpt(ModelShape.of(loaded.manifest().model()), DataType.FLOAT);
+    Gpt gpt = new Gpt(ModelShape.of(loaded.manifest().model()), Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(0);
     CheckpointLoader.loadWeights(loaded, gpt.parameters());
     PromptFormat format = new PromptFormat(CheckpointTokenizer.of(loaded));

@@ -81,7 +81,7 @@ public final class Generator {
       if (!any) {
         break;
       }
-      float[] logits = gpt.decode(tokens, position, cache).data().asFloat();
+      float[] logits = gpt.compute().toFloats(gpt.decode(tokens, position, cache));
       for (int b = 0; b < sequences.length; b++) {
         sequences[b].next(logits, b, position);
       }
@@ -103,7 +103,7 @@ public final class Generator {
     for (int b = 0; b < sequences.length; b++) {
       System.arraycopy(sequences[b].prompt, 0, ids, b * length, length);
     }
-    float[] logits = gpt.prefill(ids, sequences.length, length, cache).data().asFloat();
+    float[] logits = gpt.compute().toFloats(gpt.prefill(ids, sequences.length, length, cache));
     for (int b = 0; b < sequences.length; b++) {
       sequences[b].next(logits, b * length + length - 1, length - 1);
     }
@@ -209,7 +209,7 @@ public final class Generator {
       System.arraycopy(
           continuation, 0, ids, i * time + prompt.length, Math.max(0, continuation.length - 1));
     }
-    float[] logits = gpt.logits(ids, prompts.size(), time).data().asFloat();
+    float[] logits = gpt.compute().toFloats(gpt.logits(ids, prompts.size(), time));
     List<double[]> out = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {
       int[] continuation = continuations.get(i);
@@ -229,7 +229,7 @@ public final class Generator {
     float[][] out = new float[ids.length][];
     for (int position = 0; position < ids.length; position++) {
       out[position] =
-          gpt.decode(new int[] {ids[position]}, position, cache).getRow(0).toFloatVector();
+          gpt.compute().toFloats(gpt.decode(new int[] {ids[position]}, position, cache));
     }
     return out;
   }

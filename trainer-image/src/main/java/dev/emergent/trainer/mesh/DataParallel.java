@@ -1,5 +1,6 @@
 package dev.emergent.trainer.mesh;
 
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.tensor.GradientsReady;
 import dev.emergent.trainer.tensor.Memory;
 import dev.emergent.trainer.tensor.Parameters;
@@ -124,7 +125,7 @@ public final class DataParallel {
     if (parameters.dataType() != DataType.FLOAT) {
       throw new IllegalStateException("data-parallel gradients are float32");
     }
-    return Memory.of(parameters.grads()).asFloatBuffer();
+    return Memory.of(CpuTensor.array(parameters.grads())).asFloatBuffer();
   }
 
   private void reduce(FloatBuffer grads, long from, long to) {

@@ -1,5 +1,7 @@
 package dev.emergent.trainer.mesh;
 
+import dev.emergent.trainer.compute.CpuTensor;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import dev.emergent.trainer.tensor.Shard;
@@ -13,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * block (heads, and columns of the MLP's first layer), the blocks' outputs are summed over the axis
  * in the forward pass and their input gradients in the backward pass. Embeddings, layer norms and
  * the tied output head are replicated: at these vocabulary sizes a vocab-parallel head would trade
- * a few kilobytes of memory for two more collectives per step.
+ * a few kilobytes of memory for two more collectives per step. The collectives run over TCP from
+ * host memory: they take the CPU backend's tensors.
  */
 public final class TensorParallel {
   private final ProcessGroup group;
@@ -50,14 +53,15 @@ public final class TensorParallel {
   }
 
   /** Sums {@code x} over the model axis, in place. */
-  public INDArray allReduce(INDArray x) {
+  public Tensor allReduce(Tensor x) {
     if (group == null) {
       return x;
     }
-    requireFloat(x.dataType());
-    float[] data = x.data().asFloat();
+    INDArray array = CpuTensor.array(x);
+    requireFloat(array.dataType());
+    float[] data = array.data().asFloat();
     group.allReduceSum(data);
-    x.assign(Nd4j.create(data, x.shape(), DataType.FLOAT));
+    array.assign(Nd4j.create(data, array.shape(), DataType.FLOAT));
     return x;
   }
 
@@ -67,14 +71,12 @@ public final class TensorParallel {
    */
   public double gradNormSquared(Parameters parameters) {
     if (group == null) {
-      double norm = parameters.grads().norm2Number().doubleValue();
-      return norm * norm;
+      return parameters.compute().sumOfSquares(parameters.grads());
     }
     double sharded = 0;
     double replicated = 0;
     for (Parameter p : parameters.list()) {
-      double squares = p.grad().norm2Number().doubleValue();
-      squares *= squares;
+      double squares = parameters.compute().sumOfSquares(p.grad());
       if (p.shard().whole()) {
         replicated += squares;
       } else {
@@ -90,7 +92,7 @@ public final class TensorParallel {
    * Assembles whole tensors from every rank's shards: {@code localFlat} laid out as {@code local},
    * {@code fullFlat} as {@code full} (the same model on one rank). Every rank gets the whole.
    */
-  public void gather(Parameters local, INDArray localFlat, Parameters full, INDArray fullFlat) {
+  public void gather(Parameters local, Tensor localFlat, Parameters full, Tensor fullFlat) {
     assemble(local, localFlat, full, fullFlat, group::allGather);
   }
 
@@ -98,19 +100,18 @@ public final class TensorParallel {
    * The same, assembled on the axis's first rank only, tensor by tensor: the others send their
    * shards and leave {@code fullFlat} untouched (it may be null there). What a checkpoint needs.
    */
-  public void gatherToFirst(
-      Parameters local, INDArray localFlat, Parameters full, INDArray fullFlat) {
+  public void gatherToFirst(Parameters local, Tensor localFlat, Parameters full, Tensor fullFlat) {
     assemble(local, localFlat, full, index() == 0 ? fullFlat : null, part -> group.gather(part, 0));
   }
 
   /** {@code collect} turns this rank's part into every rank's, or null where nothing is kept. */
   private void assemble(
       Parameters local,
-      INDArray localFlat,
+      Tensor localFlat,
       Parameters full,
-      INDArray fullFlat,
+      Tensor fullFlat,
       UnaryOperator<float[]> collect) {
-    float[] source = localFlat.data().asFloat();
+    float[] source = CpuTensor.array(localFlat).data().asFloat();
     float[] target = fullFlat == null ? null : new float[(int) fullFlat.length()];
     for (int i = 0; i < local.list().size(); i++) {
       Parameter p = local.list().get(i);
@@ -136,14 +137,14 @@ public final class TensorParallel {
       }
     }
     if (target != null) {
-      fullFlat.assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
+      CpuTensor.array(fullFlat)
+          .assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
     }
   }
 
   /** This rank's shards of whole tensors: the inverse of {@link #gather}, without messages. */
-  public static void scatter(
-      Parameters full, INDArray fullFlat, Parameters local, INDArray localFlat) {
-    float[] source = fullFlat.data().asFloat();
+  public static void scatter(Parameters full, Tensor fullFlat, Parameters local, Tensor localFlat) {
+    float[] source = CpuTensor.array(fullFlat).data().asFloat();
     float[] target = new float[(int) localFlat.length()];
     for (int i = 0; i < local.list().size(); i++) {
       Parameter p = local.list().get(i);
@@ -153,7 +154,8 @@ public final class TensorParallel {
       float[] mine = p.shard().whole() ? all : p.shard().slice(all, whole.shape());
       System.arraycopy(mine, 0, target, (int) p.offset(), mine.length);
     }
-    localFlat.assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
+    CpuTensor.array(localFlat)
+        .assign(Nd4j.create(target, new long[] {target.length}, DataType.FLOAT));
   }
 
   private static void requireFloat(DataType type) {

@@ -1,10 +1,9 @@
 package dev.emergent.trainer.model;
 
-import dev.emergent.trainer.kernels.SumKernel;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.mesh.TensorParallel;
-import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Pre-LN Transformer block: x + attn(ln1(x)), then + mlp(ln2(·)). */
 public final class Block {
@@ -12,10 +11,11 @@ public final class Block {
   private final CausalSelfAttention attention;
   private final LayerNorm ln2;
   private final Mlp mlp;
-  private INDArray mid; // x + attn(ln1(x)) [N, D]
-  private INDArray output; // [N, D]
-  private INDArray midGrad; // [N, D]
-  private INDArray inputGrad; // [N, D]
+  private final Compute compute;
+  private Tensor mid; // x + attn(ln1(x)) [N, D]
+  private Tensor output; // [N, D]
+  private Tensor midGrad; // [N, D]
+  private Tensor inputGrad; // [N, D]
 
   public Block(
       Parameters.Builder params,
@@ -31,26 +31,27 @@ public final class Block {
     attention = new CausalSelfAttention(params, name + ".attn", dModel, heads, projStd, tp);
     ln2 = new LayerNorm(params, name + ".ln2", dModel);
     mlp = new Mlp(params, name + ".mlp", dModel, ffn, projStd, tp);
+    compute = params.compute();
   }
 
   /** x [B·T, D] -> [B·T, D]. */
-  public INDArray forward(INDArray x, int batch, int time) {
+  public Tensor forward(Tensor x, int batch, int time) {
     return withMlp(x, attention.forward(ln1.forward(x), batch, time));
   }
 
   /**
    * One new position of B sequences: x [B, D] -> [B, D] (see {@link CausalSelfAttention#decode}).
    */
-  public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
+  public Tensor decode(Tensor x, KvCache.Layer cache, int position) {
     return withMlp(x, attention.decode(ln1.forward(x), cache, position));
   }
 
   /** x + attended, then + mlp(ln2(·)): the rest of the block once attention has run. */
-  private INDArray withMlp(INDArray x, INDArray attended) {
-    mid = Buffers.ensure(mid, x.dataType(), x.shape());
-    output = Buffers.ensure(output, x.dataType(), x.shape());
-    SumKernel.sum(x, attended, mid);
-    SumKernel.sum(mid, mlp.forward(ln2.forward(mid)), output);
+  private Tensor withMlp(Tensor x, Tensor attended) {
+    mid = compute.ensure(mid, x.shape());
+    output = compute.ensure(output, x.shape());
+    compute.sum(x, attended, mid);
+    compute.sum(mid, mlp.forward(ln2.forward(mid)), output);
     return output;
   }
 
@@ -63,11 +64,11 @@ public final class Block {
   }
 
   /** dy [B·T, D] -> dx [B·T, D]. */
-  public INDArray backward(INDArray dy) {
-    midGrad = Buffers.ensure(midGrad, dy.dataType(), dy.shape());
-    inputGrad = Buffers.ensure(inputGrad, dy.dataType(), dy.shape());
-    SumKernel.sum(dy, ln2.backward(mlp.backward(dy)), midGrad);
-    SumKernel.sum(midGrad, ln1.backward(attention.backward(midGrad)), inputGrad);
+  public Tensor backward(Tensor dy) {
+    midGrad = compute.ensure(midGrad, dy.shape());
+    inputGrad = compute.ensure(inputGrad, dy.shape());
+    compute.sum(dy, ln2.backward(mlp.backward(dy)), midGrad);
+    compute.sum(midGrad, ln1.backward(attention.backward(midGrad)), inputGrad);
     return inputGrad;
   }
 }

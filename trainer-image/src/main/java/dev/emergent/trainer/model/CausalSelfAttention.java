@@ -1,19 +1,16 @@
 package dev.emergent.trainer.model;
 
-import dev.emergent.trainer.kernels.CausalSoftmaxKernel;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.kernels.DecodeAttentionKernel;
 import dev.emergent.trainer.mesh.TensorParallel;
-import dev.emergent.trainer.tensor.Blas;
-import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameters;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Multi-head causal self-attention: the products run as one BLAS call per (batch, head) on the
  * heads' columns where they lie (no copies into per-head arrays), the softmax as one fused pass per
- * row with the causal mask implied ({@link CausalSoftmaxKernel}).
+ * row with the causal mask implied ({@link Compute#causalSoftmaxForward}). Decoding attends on the
+ * host, to the {@link KvCache}'s arrays.
  */
 public final class CausalSelfAttention {
   private static final int QUERIES = 0;
@@ -23,15 +20,16 @@ public final class CausalSelfAttention {
   private final Linear qkv; // [D] -> [3·H·hd]: queries, keys, values of this rank's heads
   private final Linear proj; // [H·hd] -> [D], partial sums on a model axis
   private final TensorParallel tp;
+  private final Compute compute;
   private final int heads; // on this rank
   private final int headDim;
   private int batch;
   private int time;
-  private INDArray packed; // queries, keys, values [B·T, 3·H·hd], kept for backward
-  private INDArray probs; // causal softmax(q·kᵀ/√hd) [B·H, T, T], kept for backward
-  private INDArray merged; // the heads' outputs side by side [B·T, H·hd]
-  private INDArray dprobs; // [B·H, T, T]
-  private INDArray dqkv; // [B·T, 3·H·hd]
+  private Tensor packed; // queries, keys, values [B·T, 3·H·hd], kept for backward
+  private Tensor probs; // causal softmax(q·kᵀ/√hd) [B·H, T, T], kept for backward
+  private Tensor merged; // the heads' outputs side by side [B·T, H·hd]
+  private Tensor dprobs; // [B·H, T, T]
+  private Tensor dqkv; // [B·T, 3·H·hd]
 
   /**
    * On a model axis of size m each rank holds H/m heads: their query, key and value columns of the
@@ -45,6 +43,7 @@ public final class CausalSelfAttention {
       double projStd,
       TensorParallel tp) {
     this.tp = tp;
+    this.compute = params.compute();
     this.heads = heads / tp.size();
     this.headDim = dModel / heads;
     long local = (long) this.heads * headDim;
@@ -53,8 +52,8 @@ public final class CausalSelfAttention {
   }
 
   /** x [B·T, D] -> [B·T, D]; one all-reduce over the model axis. */
-  public INDArray forward(INDArray x, int batch, int time) {
-    allocate(x.dataType(), batch, time);
+  public Tensor forward(Tensor x, int batch, int time) {
+    allocate(batch, time);
     packed = qkv.forward(x);
     double scale = 1 / Math.sqrt(headDim);
     for (int b = 0; b < batch; b++) {
@@ -68,7 +67,7 @@ public final class CausalSelfAttention {
           square(probs, b),
           scale);
     }
-    CausalSoftmaxKernel.forward(probs, time);
+    compute.causalSoftmaxForward(probs, time);
     for (int b = 0; b < batch; b++) {
       product(
           false,
@@ -84,8 +83,8 @@ public final class CausalSelfAttention {
   }
 
   /** dy [B·T, D] -> dx [B·T, D]; one all-reduce over the model axis. */
-  public INDArray backward(INDArray dy) {
-    INDArray dmerged = proj.backward(dy);
+  public Tensor backward(Tensor dy) {
+    Tensor dmerged = proj.backward(dy);
     double scale = 1 / Math.sqrt(headDim);
     for (int b = 0; b < batch; b++) {
       product(
@@ -107,7 +106,7 @@ public final class CausalSelfAttention {
           head(dqkv, b, VALUES),
           1);
     }
-    CausalSoftmaxKernel.backward(dprobs, probs, time);
+    compute.causalSoftmaxBackward(dprobs, probs, time);
     for (int b = 0; b < batch; b++) {
       product(
           false,
@@ -136,27 +135,27 @@ public final class CausalSelfAttention {
    * [B, D]; this position's keys and values are added to the cache and every query attends to its
    * own sequence's cached keys. One all-reduce over the model axis.
    */
-  public INDArray decode(INDArray x, KvCache.Layer cache, int position) {
+  public Tensor decode(Tensor x, KvCache.Layer cache, int position) {
     int rows = (int) x.size(0);
     int width = cacheWidth();
-    float[] packedRows = qkv.forward(x).data().asFloat(); // [B, 3·H·hd]
+    float[] packedRows = compute.toFloats(qkv.forward(x)); // [B, 3·H·hd]
     for (int b = 0; b < rows; b++) {
       cache(packedRows, b, cache, b, position);
     }
     float[] out = new float[rows * width];
-    DecodeAttentionKernel.attend(
+    compute.decodeAttention(
         new DecodeAttentionKernel.Shape(rows, heads, headDim, cache.positions, position),
         packedRows,
         cache.keys,
         cache.values,
         out);
-    merged = Nd4j.create(out, new long[] {rows, width}, x.dataType());
+    merged = compute.fromHost(out, rows, width);
     return tp.allReduce(proj.forward(merged));
   }
 
   /** Copies the keys and values of the last forward's B sequences of T positions to the cache. */
   void cacheKeysAndValues(KvCache.Layer cache, int batch, int time) {
-    float[] rows = packed.data().asFloat(); // [B·T, 3·H·hd]
+    float[] rows = compute.toFloats(packed); // [B·T, 3·H·hd]
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < time; t++) {
         cache(rows, b * time + t, cache, b, t);
@@ -183,11 +182,11 @@ public final class CausalSelfAttention {
       boolean transB,
       int n,
       int k,
-      Blas.Blocks a,
-      Blas.Blocks b,
-      Blas.Blocks c,
+      Compute.Blocks a,
+      Compute.Blocks b,
+      Compute.Blocks c,
       double scale) {
-    Blas.batched(transA, transB, heads, time, n, k, a, b, c, scale, 0);
+    compute.batched(transA, transB, heads, time, n, k, a, b, c, scale, 0);
   }
 
   /**
@@ -195,24 +194,24 @@ public final class CausalSelfAttention {
    * heads each (the packed projection's queries, keys and values: parts 0, 1, 2; merged outputs:
    * part 0): head h's block starts at column part·H·hd + h·hd.
    */
-  private Blas.Blocks head(INDArray matrix, int b, int part) {
+  private Compute.Blocks head(Tensor matrix, int b, int part) {
     int width = (int) matrix.size(1);
     long offset = (long) b * time * width + (long) part * heads * headDim;
-    return new Blas.Blocks(matrix, offset, headDim, width);
+    return new Compute.Blocks(matrix, offset, headDim, width);
   }
 
   /** The [T, T] blocks of sequence b's heads in a [B·H, T, T] array. */
-  private Blas.Blocks square(INDArray scores, int b) {
+  private Compute.Blocks square(Tensor scores, int b) {
     long size = (long) time * time;
-    return new Blas.Blocks(scores, b * heads * size, size, time);
+    return new Compute.Blocks(scores, b * heads * size, size, time);
   }
 
-  private void allocate(DataType type, int batch, int time) {
+  private void allocate(int batch, int time) {
     this.batch = batch;
     this.time = time;
-    probs = Buffers.ensure(probs, type, (long) batch * heads, time, time);
-    dprobs = Buffers.ensure(dprobs, type, (long) batch * heads, time, time);
-    merged = Buffers.ensure(merged, type, (long) batch * time, (long) heads * headDim);
-    dqkv = Buffers.ensure(dqkv, type, (long) batch * time, 3L * heads * headDim);
+    probs = compute.ensure(probs, (long) batch * heads, time, time);
+    dprobs = compute.ensure(dprobs, (long) batch * heads, time, time);
+    merged = compute.ensure(merged, (long) batch * time, (long) heads * headDim);
+    dqkv = compute.ensure(dqkv, (long) batch * time, 3L * heads * headDim);
   }
 }

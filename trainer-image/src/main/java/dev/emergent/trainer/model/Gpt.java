@@ -1,21 +1,20 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.optim.GradientClipping;
-import dev.emergent.trainer.tensor.Blas;
-import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.GradientsReady;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * GPT-style decoder: embeddings, pre-LN blocks, final layer norm, output head tied to the token
  * embedding, cross-entropy loss. {@link #forward} then {@link #backward} add one micro-batch's
- * gradients to {@link Parameters#grads()}.
+ * gradients to {@link Parameters#grads()}. It computes on the {@link Compute} it is built with and
+ * knows no other.
  */
 public final class Gpt {
   private final ModelShape shape;
@@ -26,28 +25,31 @@ public final class Gpt {
   private final long[][] blockGradients; // [from, to) of each block's range of the flat gradients
   private final LayerNorm finalNorm;
   private final ScalarHead scalarHead;
-  private final LanguageModelLoss loss = new LanguageModelLoss();
-  private INDArray hidden; // final normalised hidden states [B·T, D]
-  private INDArray logits; // [B·T, V]
-  private INDArray hiddenGrad; // [B·T, D]
+  private final Compute compute;
+  private final LanguageModelLoss loss;
+  private Tensor hidden; // final normalised hidden states [B·T, D]
+  private Tensor logits; // [B·T, V]
+  private Tensor hiddenGrad; // [B·T, D]
 
-  public Gpt(ModelShape shape, DataType dataType) {
-    this(shape, dataType, false);
+  public Gpt(ModelShape shape, Compute compute) {
+    this(shape, compute, false);
   }
 
   /**
    * A GPT; with {@code scalarHead} it also has a linear scalar head on the final hidden states
    * (reward and value models), whose parameters are named {@code score.*}.
    */
-  public Gpt(ModelShape shape, DataType dataType, boolean scalarHead) {
-    this(shape, dataType, scalarHead, TensorParallel.single());
+  public Gpt(ModelShape shape, Compute compute, boolean scalarHead) {
+    this(shape, compute, scalarHead, TensorParallel.single());
   }
 
   /** This rank's part of a GPT split over a model axis ({@link TensorParallel}). */
-  public Gpt(ModelShape shape, DataType dataType, boolean scalarHead, TensorParallel tp) {
+  public Gpt(ModelShape shape, Compute compute, boolean scalarHead, TensorParallel tp) {
     this.shape = shape;
     this.tp = tp;
-    Parameters.Builder params = Parameters.builder(dataType);
+    this.compute = compute;
+    this.loss = new LanguageModelLoss(compute);
+    Parameters.Builder params = Parameters.builder(compute);
     embedding = new TokenEmbedding(params, shape.vocab(), shape.dModel(), shape.contextLength());
     for (int i = 0; i < shape.layers(); i++) {
       blocks.add(
@@ -87,13 +89,18 @@ public final class Gpt {
     return parameters;
   }
 
+  /** The backend this model computes on. */
+  public Compute compute() {
+    return compute;
+  }
+
   /** Final normalised hidden states [B·T, D] of ids [B·T] (reused by the next call). */
-  public INDArray hidden(int[] ids, int batch, int time) {
+  public Tensor hidden(int[] ids, int batch, int time) {
     if (time > shape.contextLength()) {
       throw new IllegalArgumentException(
           "sequence of " + time + " tokens is longer than the context of " + shape.contextLength());
     }
-    INDArray x = embedding.forward(ids, batch, time);
+    Tensor x = embedding.forward(ids, batch, time);
     for (Block block : blocks) {
       x = block.forward(x, batch, time);
     }
@@ -102,7 +109,7 @@ public final class Gpt {
   }
 
   /** Adds the gradients of the last {@link #hidden} call for dHidden [B·T, D]. */
-  public void backwardHidden(INDArray dHidden) {
+  public void backwardHidden(Tensor dHidden) {
     backwardHidden(dHidden, GradientsReady.NONE);
   }
 
@@ -110,8 +117,8 @@ public final class Gpt {
    * The same, telling {@code ready} each block's gradient range as soon as that block is done (the
    * last block first); the embeddings, final norm and head are the caller's to finish.
    */
-  public void backwardHidden(INDArray dHidden, GradientsReady ready) {
-    INDArray dx = finalNorm.backward(dHidden);
+  public void backwardHidden(Tensor dHidden, GradientsReady ready) {
+    Tensor dx = finalNorm.backward(dHidden);
     for (int i = blocks.size() - 1; i >= 0; i--) {
       dx = blocks.get(i).backward(dx);
       ready.ready(blockGradients[i][0], blockGradients[i][1]);
@@ -125,7 +132,7 @@ public final class Gpt {
    */
   public double clipGradients(double maxNorm) {
     double norm = Math.sqrt(tp.gradNormSquared(parameters));
-    return GradientClipping.clip(parameters.grads(), norm, maxNorm);
+    return GradientClipping.clip(compute, parameters.grads(), norm, maxNorm);
   }
 
   /** The scalar head; only models built with one have it. */
@@ -137,15 +144,15 @@ public final class Gpt {
   }
 
   /** Runs the model on ids [B·T] and returns logits [B·T, V] (reused by the next call). */
-  public INDArray logits(int[] ids, int batch, int time) {
+  public Tensor logits(int[] ids, int batch, int time) {
     hidden(ids, batch, time);
     return logitsOfHidden();
   }
 
-  private INDArray logitsOfHidden() {
+  private Tensor logitsOfHidden() {
     Parameter table = embedding.tokenTable();
-    logits = Buffers.ensure(logits, hidden.dataType(), hidden.size(0), shape.vocab());
-    Blas.gemm(false, true, hidden, table.value(), logits, 1, 0);
+    logits = compute.ensure(logits, hidden.size(0), shape.vocab());
+    compute.gemm(false, true, hidden, table.value(), logits, 1, 0);
     return logits;
   }
 
@@ -164,8 +171,8 @@ public final class Gpt {
    * extends. The same layers as training, with B rows where training has B·T (reused by the next
    * call).
    */
-  public INDArray decode(int[] tokens, int position, KvCache cache) {
-    INDArray x = embedding.forward(tokens, tokens.length, 1, position);
+  public Tensor decode(int[] tokens, int position, KvCache cache) {
+    Tensor x = embedding.forward(tokens, tokens.length, 1, position);
     for (int i = 0; i < blocks.size(); i++) {
       x = blocks.get(i).decode(x, cache.layer(i), position);
     }
@@ -177,8 +184,8 @@ public final class Gpt {
    * Logits [B·T, V] of ids [B·T] from one full pass, with every layer's keys and values of the T
    * positions written to the cache, so that {@link #decode} continues at position T.
    */
-  public INDArray prefill(int[] ids, int batch, int time, KvCache cache) {
-    INDArray out = logits(ids, batch, time);
+  public Tensor prefill(int[] ids, int batch, int time, KvCache cache) {
+    Tensor out = logits(ids, batch, time);
     for (int i = 0; i < blocks.size(); i++) {
       blocks.get(i).cacheKeysAndValues(cache.layer(i), batch, time);
     }
@@ -210,13 +217,13 @@ public final class Gpt {
     backward(GradientsReady.NONE);
   }
 
-  /** The same, telling {@code ready} as in {@link #backwardHidden(INDArray, GradientsReady)}. */
+  /** The same, telling {@code ready} as in {@link #backwardHidden(Tensor, GradientsReady)}. */
   public void backward(GradientsReady ready) {
-    INDArray dlogits = loss.backward();
+    Tensor dlogits = loss.backward();
     Parameter table = embedding.tokenTable();
-    Blas.gemm(true, false, dlogits, hidden, table.grad(), 1, 1);
-    hiddenGrad = Buffers.ensure(hiddenGrad, dlogits.dataType(), dlogits.size(0), shape.dModel());
-    Blas.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, 0);
+    compute.gemm(true, false, dlogits, hidden, table.grad(), 1, 1);
+    hiddenGrad = compute.ensure(hiddenGrad, dlogits.size(0), shape.dModel());
+    compute.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, 0);
     backwardHidden(hiddenGrad, ready);
   }
 }

@@ -1,9 +1,7 @@
 package dev.emergent.trainer.model;
 
-import dev.emergent.trainer.tensor.Buffers;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 
 /**
  * Weighted softmax cross-entropy over the vocabulary: Σ w·(−log p[target]) / normalizer. Weights
@@ -11,31 +9,31 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * normalizer is the weight of the whole batch, so micro-batches add up to the batch mean.
  */
 public final class LanguageModelLoss {
-  private INDArray probs; // softmax(logits) [N, V], kept for backward
-  private INDArray targets; // one-hot [N, V]
-  private INDArray scale; // w / normalizer [N, 1]
-  private INDArray logitsGrad; // [N, V]
+  private final Compute compute;
+  private Tensor probs; // softmax(logits) [N, V], kept for backward
+  private Tensor targets; // one-hot [N, V]
+  private Tensor scale; // w / normalizer [N, 1]
+  private Tensor logitsGrad; // [N, V]
   private long correct;
 
+  public LanguageModelLoss(Compute compute) {
+    this.compute = compute;
+  }
+
   /** Loss of logits [N, V] against target ids, and the count of weighted argmax hits. */
-  public double forward(INDArray logits, int[] targetIds, double[] weights, double normalizer) {
+  public double forward(Tensor logits, int[] targetIds, double[] weights, double normalizer) {
     long n = logits.size(0);
     long v = logits.size(1);
-    probs = Buffers.ensure(probs, logits.dataType(), n, v);
-    targets = OneHot.fill(Buffers.ensure(targets, logits.dataType(), n, v), targetIds);
+    probs = compute.ensure(probs, n, v);
+    targets = compute.ensure(targets, n, v);
+    compute.oneHot(targets, targetIds);
     double[] scaled = new double[(int) n];
     for (int i = 0; i < n; i++) {
       scaled[i] = weights[i] / normalizer;
     }
-    scale = Nd4j.create(scaled, new long[] {n, 1}, logits.dataType());
-    probs.assign(logits).subiColumnVector(logits.max(1).reshape(n, 1));
-    INDArray targetLogit = probs.mul(targets).sum(1).reshape(n, 1);
-    Transforms.exp(probs, false);
-    INDArray sumExp = probs.sum(1).reshape(n, 1);
-    INDArray nll = Transforms.log(sumExp, true).subi(targetLogit);
-    double loss = nll.muli(scale).sumNumber().doubleValue();
-    probs.diviColumnVector(sumExp);
-    long[] predicted = logits.argMax(1).toLongVector();
+    scale = compute.fromHost(scaled, n, 1);
+    double loss = compute.softmaxCrossEntropy(logits, targets, scale, probs);
+    long[] predicted = compute.argMaxOfRows(logits);
     correct = 0;
     for (int i = 0; i < n; i++) {
       if (weights[i] > 0 && predicted[i] == targetIds[i]) {
@@ -51,8 +49,9 @@ public final class LanguageModelLoss {
   }
 
   /** dlogits [N, V] = (softmax − onehot)·w/normalizer. */
-  public INDArray backward() {
-    logitsGrad = Buffers.ensure(logitsGrad, probs.dataType(), probs.shape());
-    return logitsGrad.assign(probs).subi(targets).muliColumnVector(scale);
+  public Tensor backward() {
+    logitsGrad = compute.ensure(logitsGrad, probs.shape());
+    compute.softmaxCrossEntropyBackward(probs, targets, scale, logitsGrad);
+    return logitsGrad;
   }
 }

@@ -1,10 +1,9 @@
 package dev.emergent.trainer.model;
 
-import dev.emergent.trainer.kernels.LayerNormKernel;
-import dev.emergent.trainer.tensor.Buffers;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Normalises each row to zero mean and unit variance, then scales and shifts it. */
 public final class LayerNorm {
@@ -12,34 +11,34 @@ public final class LayerNorm {
 
   private final Parameter gain; // [D]
   private final Parameter shift; // [D]
-  private INDArray normalized; // x̂ [N, D], kept for backward
-  private double[] inverseStd; // 1/σ [N], kept for backward
-  private INDArray output; // [N, D]
-  private INDArray inputGrad; // [N, D]
+  private final Compute compute;
+  private Tensor normalized; // x̂ [N, D], kept for backward
+  private Tensor inverseStd; // 1/σ [N], kept for backward
+  private Tensor output; // [N, D]
+  private Tensor inputGrad; // [N, D]
 
   public LayerNorm(Parameters.Builder params, String name, long dim) {
     gain = params.vector(name + ".weight", dim, Parameter.Init.ONE);
     shift = params.vector(name + ".bias", dim, Parameter.Init.ZERO);
+    compute = params.compute();
   }
 
   /** x [N, D] -> y [N, D]. */
-  public INDArray forward(INDArray x) {
+  public Tensor forward(Tensor x) {
     long n = x.size(0);
     long d = x.size(1);
-    normalized = Buffers.ensure(normalized, x.dataType(), n, d);
-    output = Buffers.ensure(output, x.dataType(), n, d);
-    if (inverseStd == null || inverseStd.length != n) {
-      inverseStd = new double[(int) n];
-    }
-    LayerNormKernel.forward(
+    normalized = compute.ensure(normalized, n, d);
+    output = compute.ensure(output, n, d);
+    inverseStd = compute.ensureRowStatistic(inverseStd, n);
+    compute.layerNormForward(
         x, gain.value(), shift.value(), EPSILON, normalized, inverseStd, output);
     return output;
   }
 
   /** dy [N, D] -> dx [N, D]; adds to the gain and shift gradients. */
-  public INDArray backward(INDArray dy) {
-    inputGrad = Buffers.ensure(inputGrad, dy.dataType(), dy.shape());
-    LayerNormKernel.backward(
+  public Tensor backward(Tensor dy) {
+    inputGrad = compute.ensure(inputGrad, dy.shape());
+    compute.layerNormBackward(
         dy, normalized, inverseStd, gain.value(), inputGrad, gain.grad(), shift.grad());
     return inputGrad;
   }

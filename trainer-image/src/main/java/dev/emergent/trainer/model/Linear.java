@@ -1,21 +1,21 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.mesh.TensorParallel;
-import dev.emergent.trainer.tensor.Blas;
-import dev.emergent.trainer.tensor.Buffers;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import dev.emergent.trainer.tensor.Shard;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** y = x·W + b. Gradients accumulate, so that micro-batches add up before a step. */
 public final class Linear {
   private final Parameter weight; // [in, out]
   private final Parameter bias; // [out]
   private final boolean addsBias;
-  private INDArray input; // [N, in], kept for backward
-  private INDArray output; // [N, out]
-  private INDArray inputGrad; // [N, in]
+  private final Compute compute;
+  private Tensor input; // [N, in], kept for backward
+  private Tensor output; // [N, out]
+  private Tensor inputGrad; // [N, in]
 
   public Linear(Parameters.Builder params, String name, long in, long out, double std) {
     this(params, name, in, out, std, Shard.WHOLE, Shard.WHOLE, true);
@@ -39,6 +39,7 @@ public final class Linear {
     weight = params.matrix(name + ".weight", in, out, std, weightShard);
     bias = params.vector(name + ".bias", out, Parameter.Init.ZERO, biasShard);
     this.addsBias = addsBias;
+    this.compute = params.compute();
   }
 
   /**
@@ -72,22 +73,22 @@ public final class Linear {
   }
 
   /** x [N, in] -> y [N, out]; the returned array is reused by the next call. */
-  public INDArray forward(INDArray x) {
+  public Tensor forward(Tensor x) {
     input = x;
-    output = Buffers.ensure(output, x.dataType(), x.size(0), weight.shape()[1]);
+    output = compute.ensure(output, x.size(0), weight.shape()[1]);
     if (addsBias) {
-      Blas.addRowToEach(bias.value(), output, 0);
+      compute.addRowToEach(bias.value(), output, 0);
     }
-    Blas.gemm(false, false, x, weight.value(), output, 1, addsBias ? 1 : 0);
+    compute.gemm(false, false, x, weight.value(), output, 1, addsBias ? 1 : 0);
     return output;
   }
 
   /** dy [N, out] -> dx [N, in]; adds to dW and db. */
-  public INDArray backward(INDArray dy) {
-    Blas.gemm(true, false, input, dy, weight.grad(), 1, 1);
-    Blas.addColumnSums(dy, bias.grad());
-    inputGrad = Buffers.ensure(inputGrad, dy.dataType(), dy.size(0), weight.shape()[0]);
-    Blas.gemm(false, true, dy, weight.value(), inputGrad, 1, 0);
+  public Tensor backward(Tensor dy) {
+    compute.gemm(true, false, input, dy, weight.grad(), 1, 1);
+    compute.addColumnSums(dy, bias.grad());
+    inputGrad = compute.ensure(inputGrad, dy.size(0), weight.shape()[0]);
+    compute.gemm(false, true, dy, weight.value(), inputGrad, 1, 0);
     return inputGrad;
   }
 }

@@ -1,13 +1,13 @@
 package dev.emergent.trainer.model;
 
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Parameters;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** x·W1 + b1 -> GELU -> ·W2 + b2, widening to ffn in between. */
 public final class Mlp {
   private final Linear fc; // [D] -> [F]
-  private final Gelu gelu = new Gelu();
+  private final Gelu gelu;
   private final Linear proj; // [F] -> [D]
 
   private final TensorParallel tp;
@@ -24,18 +24,19 @@ public final class Mlp {
       double projStd,
       TensorParallel tp) {
     this.tp = tp;
+    gelu = new Gelu(params.compute());
     long local = ffn / tp.size();
     fc = Linear.columnParallel(params, name + ".fc", dModel, local, 0.02, 1, tp);
     proj = Linear.rowParallel(params, name + ".proj", local, dModel, projStd, tp);
   }
 
   /** x [N, D] -> [N, D]; one all-reduce over the model axis. */
-  public INDArray forward(INDArray x) {
+  public Tensor forward(Tensor x) {
     return tp.allReduce(proj.forward(gelu.forward(fc.forward(x))));
   }
 
   /** dy [N, D] -> dx [N, D]; one all-reduce over the model axis. */
-  public INDArray backward(INDArray dy) {
+  public Tensor backward(Tensor dy) {
     return tp.allReduce(fc.backward(gelu.backward(proj.backward(dy))));
   }
 }

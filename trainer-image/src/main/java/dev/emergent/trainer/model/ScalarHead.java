@@ -1,10 +1,9 @@
 package dev.emergent.trainer.model;
 
-import dev.emergent.trainer.tensor.Blas;
-import dev.emergent.trainer.tensor.Buffers;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A scalar per position, s = h·w + b, for reward and value models. Forward and backward take hidden
@@ -13,30 +12,32 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ScalarHead {
   private final Parameter weight; // [D, 1]
   private final Parameter bias; // [1]
-  private INDArray input; // [N, D], kept for backward
-  private INDArray output; // [N, 1]
-  private INDArray inputGrad; // [N, D]
+  private final Compute compute;
+  private Tensor input; // [N, D], kept for backward
+  private Tensor output; // [N, 1]
+  private Tensor inputGrad; // [N, D]
 
   public ScalarHead(Parameters.Builder params, String name, int dModel) {
     weight = params.matrix(name + ".weight", dModel, 1, 0.02);
     bias = params.vector(name + ".bias", 1, Parameter.Init.ZERO);
+    compute = params.compute();
   }
 
   /** h [N, D] -> s [N, 1]. */
-  public INDArray forward(INDArray h) {
+  public Tensor forward(Tensor h) {
     input = h;
-    output = Buffers.ensure(output, h.dataType(), h.size(0), 1);
-    Blas.gemm(false, false, h, weight.value(), output, 1, 0);
-    output.addi(bias.value().getDouble(0));
+    output = compute.ensure(output, h.size(0), 1);
+    compute.addRowToEach(bias.value(), output, 0);
+    compute.gemm(false, false, h, weight.value(), output, 1, 1);
     return output;
   }
 
   /** ds [N, 1] -> dh [N, D]; adds to dw and db. */
-  public INDArray backward(INDArray ds) {
-    Blas.gemm(true, false, input, ds, weight.grad(), 1, 1);
-    bias.grad().addi(ds.sumNumber().doubleValue());
-    inputGrad = Buffers.ensure(inputGrad, ds.dataType(), ds.size(0), weight.shape()[0]);
-    Blas.gemm(false, true, ds, weight.value(), inputGrad, 1, 0);
+  public Tensor backward(Tensor ds) {
+    compute.gemm(true, false, input, ds, weight.grad(), 1, 1);
+    compute.addColumnSums(ds, bias.grad());
+    inputGrad = compute.ensure(inputGrad, ds.size(0), weight.shape()[0]);
+    compute.gemm(false, true, ds, weight.value(), inputGrad, 1, 0);
     return inputGrad;
   }
 }

@@ -1,9 +1,9 @@
 package dev.emergent.trainer.optim;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.kernels.AdamWKernel;
 import dev.emergent.trainer.tensor.Parameters;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * AdamW (Loshchilov and Hutter) over the flat parameter buffer, in PyTorch's order: decoupled
@@ -15,8 +15,9 @@ public final class AdamW {
   private final double beta2;
   private final double epsilon;
   private final double weightDecay;
-  private final INDArray firstMoment;
-  private final INDArray secondMoment;
+  private final Compute compute;
+  private final Tensor firstMoment;
+  private final Tensor secondMoment;
   private long steps;
 
   public AdamW(
@@ -26,14 +27,15 @@ public final class AdamW {
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
-    firstMoment = Nd4j.create(parameters.dataType(), parameters.count());
-    secondMoment = Nd4j.create(parameters.dataType(), parameters.count());
+    compute = parameters.compute();
+    firstMoment = compute.zeros(parameters.count());
+    secondMoment = compute.zeros(parameters.count());
   }
 
   /** One update with the gradients in {@link Parameters#grads()}. */
   public void step(double learningRate) {
     steps++;
-    AdamWKernel.update(
+    compute.adamW(
         new AdamWKernel.Step(
             learningRate,
             weightDecay,
@@ -54,18 +56,18 @@ public final class AdamW {
   }
 
   /** Moments, for checkpoints: [first moment, second moment]. */
-  public INDArray firstMoment() {
+  public Tensor firstMoment() {
     return firstMoment;
   }
 
-  public INDArray secondMoment() {
+  public Tensor secondMoment() {
     return secondMoment;
   }
 
   /** Restores the state a checkpoint saved. */
-  public void restore(long steps, INDArray first, INDArray second) {
+  public void restore(long steps, Tensor first, Tensor second) {
     this.steps = steps;
-    firstMoment.assign(first);
-    secondMoment.assign(second);
+    compute.copy(first, firstMoment);
+    compute.copy(second, secondMoment);
   }
 }

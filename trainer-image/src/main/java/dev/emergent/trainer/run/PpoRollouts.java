@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * PPO's data side: rollouts sampled from the policy, scored by the frozen reward model against the
@@ -161,16 +160,20 @@ final class PpoRollouts {
   void score(List<PpoSample> rollout) {
     for (List<PpoSample> chunk : chunks(rollout)) {
       int[] ids = ids(chunk);
-      float[] policyLogits = policy.logits(ids, chunk.size(), time).data().asFloat();
-      float[] referenceLogits = reference.logits(ids, chunk.size(), time).data().asFloat();
-      INDArray values = value.scalarHead().forward(value.hidden(ids, chunk.size(), time));
+      float[] policyLogits = policy.compute().toFloats(policy.logits(ids, chunk.size(), time));
+      float[] referenceLogits =
+          reference.compute().toFloats(reference.logits(ids, chunk.size(), time));
+      double[] values =
+          value
+              .compute()
+              .toDoubles(value.scalarHead().forward(value.hidden(ids, chunk.size(), time)));
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);
         s.oldLogProbs = logProbs(policyLogits, r, s);
         s.refLogProbs = logProbs(referenceLogits, r, s);
         s.values = new double[s.actions];
         for (int a = 0; a < s.actions; a++) {
-          s.values[a] = values.getDouble((long) r * time + s.firstAction + a, 0);
+          s.values[a] = values[r * time + s.firstAction + a];
         }
       }
     }
@@ -179,10 +182,14 @@ final class PpoRollouts {
 
   void scoreWithRewardModel(List<PpoSample> samples) {
     for (List<PpoSample> chunk : chunks(samples)) {
-      INDArray scores = reward.scalarHead().forward(reward.hidden(ids(chunk), chunk.size(), time));
+      double[] scores =
+          reward
+              .compute()
+              .toDoubles(
+                  reward.scalarHead().forward(reward.hidden(ids(chunk), chunk.size(), time)));
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);
-        s.score = scores.getDouble((long) r * time + s.last, 0) + rewardOffset;
+        s.score = scores[r * time + s.last] + rewardOffset;
       }
     }
   }
@@ -211,7 +218,7 @@ final class PpoRollouts {
   double entropySum(List<PpoSample> rollout) {
     double total = 0;
     for (List<PpoSample> chunk : chunks(rollout)) {
-      float[] logits = policy.logits(ids(chunk), chunk.size(), time).data().asFloat();
+      float[] logits = policy.compute().toFloats(policy.logits(ids(chunk), chunk.size(), time));
       int v = policy.shape().vocab();
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);

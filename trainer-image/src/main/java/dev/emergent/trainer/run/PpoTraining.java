@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * PPO as in InstructGPT: the policy and a frozen reference start from the policy checkpoint, the
@@ -72,20 +71,20 @@ public final class PpoTraining implements StageLoop {
     this.time = config.model().contextLength();
     this.klCoef = ppo.klCoef();
     var shape = policy.shape();
-    reference = new Gpt(shape, DataType.FLOAT);
+    reference = new Gpt(shape, policy.compute());
     CheckpointLoader.loadWeights(store.open(config.inputs().policy()), reference.parameters());
     CheckpointStore.Loaded rewardCheckpoint = store.open(config.inputs().reward());
     StageTokenizer.requireSame(
         rewardCheckpoint.manifest(), rewardCheckpoint.folder(), exactMatch.format().tokenizer());
-    Gpt reward = new Gpt(shape, DataType.FLOAT, true);
+    Gpt reward = new Gpt(shape, policy.compute(), true);
     CheckpointLoader.loadWeights(rewardCheckpoint, reward.parameters());
-    value = new Gpt(shape, DataType.FLOAT, true);
+    value = new Gpt(shape, policy.compute(), true);
     CheckpointLoader.loadWeights(rewardCheckpoint, value.parameters());
     // Returns are measured against the reference's answer (see baselines), so they start near 0:
     // the value head starts there too, on the reward model's trunk.
     value.parameters().list().stream()
         .filter(p -> p.name().startsWith("score."))
-        .forEach(p -> p.value().assign(0));
+        .forEach(p -> value.compute().fill(p.value(), 0));
     Map<String, Double> rewardMetrics = rewardCheckpoint.manifest().metrics();
     double rewardOffset =
         rewardMetrics == null ? 0 : rewardMetrics.getOrDefault("rewardOffset", 0.0);

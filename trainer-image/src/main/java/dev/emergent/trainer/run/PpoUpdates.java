@@ -6,8 +6,6 @@ import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * PPO's two losses on a minibatch of a rollout, each leaving its gradients in its model; the last
@@ -45,7 +43,7 @@ final class PpoUpdates {
     for (int c = 0; c < chunks.size(); c++) {
       List<PpoSample> chunk = chunks.get(c);
       int[] ids = rollouts.ids(chunk);
-      float[] logits = policy.logits(ids, chunk.size(), time).data().asFloat();
+      float[] logits = policy.compute().toFloats(policy.logits(ids, chunk.size(), time));
       int[] targets = new int[chunk.size() * time];
       double[] weights = new double[chunk.size() * time];
       for (int r = 0; r < chunk.size(); r++) {
@@ -81,13 +79,16 @@ final class PpoUpdates {
     for (int c = 0; c < chunks.size(); c++) {
       List<PpoSample> chunk = chunks.get(c);
       int[] ids = rollouts.ids(chunk);
-      INDArray predicted = value.scalarHead().forward(value.hidden(ids, chunk.size(), time));
-      INDArray grad = Nd4j.create(predicted.dataType(), predicted.shape());
+      double[] predicted =
+          value
+              .compute()
+              .toDoubles(value.scalarHead().forward(value.hidden(ids, chunk.size(), time)));
+      double[] grad = new double[predicted.length]; // [N, 1]
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);
         for (int a = 0; a < s.actions; a++) {
-          long index = (long) r * time + s.firstAction + a;
-          double v = predicted.getDouble(index, 0);
+          int index = r * time + s.firstAction + a;
+          double v = predicted[index];
           double old = s.values[a];
           double clippedV =
               old + Math.max(-ppo.valueClipRange(), Math.min(ppo.valueClipRange(), v - old));
@@ -97,11 +98,11 @@ final class PpoUpdates {
           boolean useClipped = clippedLoss > unclippedLoss;
           boolean insideClip = Math.abs(v - old) <= ppo.valueClipRange();
           double g = useClipped ? (insideClip ? (clippedV - s.returns[a]) : 0) : (v - s.returns[a]);
-          grad.putScalar(index, 0, g / actions);
+          grad[index] = g / actions;
         }
       }
       value.backwardHidden(
-          value.scalarHead().backward(grad),
+          value.scalarHead().backward(value.compute().fromHost(grad, grad.length, 1)),
           c == chunks.size() - 1 ? dataParallel.overlap(value.parameters()) : NONE);
     }
     return loss;

@@ -13,8 +13,6 @@ import dev.emergent.trainer.tensor.GradientsReady;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Reward model training: a scalar head on the trunk read at each completion's last token, and the
@@ -71,7 +69,7 @@ public final class RewardTraining implements StageLoop {
       PreferenceBatches.Pairs batch =
           pairs.train(step, firstPair + m * config.microBatchSize(), config.microBatchSize());
       Scores scores = forward(batch);
-      INDArray ds = Nd4j.create(gpt.parameters().dataType(), batch.ids().length, 1);
+      double[] ds = new double[batch.ids().length]; // [N, 1]
       for (int p = 0; p < batch.pairs(); p++) {
         double margin = scores.chosen()[p] - scores.rejected()[p];
         double sum = scores.chosen()[p] + scores.rejected()[p];
@@ -79,12 +77,12 @@ public final class RewardTraining implements StageLoop {
         right += margin > 0 ? 1 : 0;
         double g = -sigmoid(-margin) / config.batchSize();
         double center = 2 * centering * sum / config.batchSize();
-        ds.putScalar(batch.last()[2 * p], 0, g + center);
-        ds.putScalar(batch.last()[2 * p + 1], 0, -g + center);
+        ds[batch.last()[2 * p]] = g + center;
+        ds[batch.last()[2 * p + 1]] = -g + center;
       }
       boolean last = m == config.gradientAccumulation() - 1;
       gpt.backwardHidden(
-          gpt.scalarHead().backward(ds),
+          gpt.scalarHead().backward(gpt.compute().fromHost(ds, ds.length, 1)),
           last ? dataParallel.overlap(gpt.parameters()) : GradientsReady.NONE);
       tokens += batch.ids().length;
     }
@@ -148,22 +146,26 @@ public final class RewardTraining implements StageLoop {
       System.arraycopy(PromptFormat.fit(sequence, time), 0, ids, i * time, time);
       last[i] = i * time + PromptFormat.scorePosition(sequence, time);
     }
-    INDArray scores = gpt.scalarHead().forward(gpt.hidden(ids, OFFSET_DEMONSTRATIONS, time));
+    double[] scores =
+        gpt.compute()
+            .toDoubles(gpt.scalarHead().forward(gpt.hidden(ids, OFFSET_DEMONSTRATIONS, time)));
     double sum = 0;
     for (int index : last) {
-      sum += scores.getDouble(index, 0);
+      sum += scores[index];
     }
     return sum / OFFSET_DEMONSTRATIONS;
   }
 
   private Scores forward(PreferenceBatches.Pairs batch) {
-    INDArray scores =
-        gpt.scalarHead().forward(gpt.hidden(batch.ids(), 2 * batch.pairs(), batch.time()));
+    double[] scores =
+        gpt.compute()
+            .toDoubles(
+                gpt.scalarHead().forward(gpt.hidden(batch.ids(), 2 * batch.pairs(), batch.time())));
     double[] chosen = new double[batch.pairs()];
     double[] rejected = new double[batch.pairs()];
     for (int p = 0; p < batch.pairs(); p++) {
-      chosen[p] = scores.getDouble(batch.last()[2 * p], 0);
-      rejected[p] = scores.getDouble(batch.last()[2 * p + 1], 0);
+      chosen[p] = scores[batch.last()[2 * p]];
+      rejected[p] = scores[batch.last()[2 * p + 1]];
     }
     return new Scores(chosen, rejected);
   }

@@ -7,6 +7,7 @@ import dev.emergent.plan.Progress;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.PromptFormat;
@@ -34,6 +35,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class StageRunner {
   private final StageConfig config;
+  private final Compute compute;
   private final CheckpointStore store;
   private final Path dataRoot;
   private final double peakFlops;
@@ -74,6 +76,7 @@ public final class StageRunner {
         peakFlops,
         progress,
         log,
+        Compute.cpu(DataType.FLOAT),
         0,
         DataParallel.single(),
         TensorParallel.single());
@@ -91,9 +94,11 @@ public final class StageRunner {
       double peakFlops,
       Consumer<Progress> progress,
       PrintStream log,
+      Compute compute,
       int rank,
       DataParallel dataParallel,
       TensorParallel tensorParallel) {
+    this.compute = compute;
     this.rank = rank;
     this.tensorParallel = tensorParallel;
     this.dataParallel = dataParallel;
@@ -112,7 +117,7 @@ public final class StageRunner {
     }
     ModelShape shape = ModelShape.of(config.model());
     boolean scalarHead = config.type() == StageType.RewardModel;
-    Gpt gpt = new Gpt(shape, DataType.FLOAT, scalarHead, tensorParallel);
+    Gpt gpt = new Gpt(shape, compute, scalarHead, tensorParallel);
     StageConfig.Optimizer opt = config.optimizer();
     AdamW optimizer =
         new AdamW(gpt.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());

@@ -13,6 +13,7 @@ import dev.emergent.trainer.checkpoint.CheckpointException;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.compute.AcceleratorUnavailableException;
 import dev.emergent.trainer.compute.Accelerators;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.data.BadInputException;
 import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.mesh.MeshGroups;
@@ -81,7 +82,7 @@ public final class TrainerMain {
     int worldSize = Integer.parseInt(env.getOrDefault(LaunchEnvironment.WORLD_SIZE, "1"));
     int rank = LaunchEnvironment.rank(env);
     checkMesh(config, worldSize, rank);
-    Accelerators.requireUsable(config.mesh().device(), env);
+    Compute compute = Accelerators.compute(config.mesh().device(), env);
     int threads = ComputeThreads.of(env);
     openblas.blas_set_num_threads(threads);
     Path root = Path.of(env.getOrDefault(LaunchEnvironment.CHECKPOINT_ROOT, "/checkpoints"));
@@ -135,6 +136,7 @@ public final class TrainerMain {
                     }
                   },
                   out,
+                  compute,
                   rank,
                   dataParallel,
                   tensorParallel)

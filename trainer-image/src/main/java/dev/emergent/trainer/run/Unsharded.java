@@ -9,7 +9,6 @@ import dev.emergent.trainer.optim.AdamW;
 import dev.emergent.trainer.tensor.Parameters;
 import java.io.IOException;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The whole model next to one rank's shards of it. Checkpoints always hold whole tensors, so that a
@@ -26,7 +25,7 @@ final class Unsharded {
     this.sharded = sharded;
     this.settings = settings;
     TensorParallel tp = sharded.tensorParallel();
-    this.whole = tp.size() == 1 ? sharded : new Gpt(sharded.shape(), DataType.FLOAT, scalarHead);
+    this.whole = tp.size() == 1 ? sharded : new Gpt(sharded.shape(), sharded.compute(), scalarHead);
   }
 
   private boolean split() {

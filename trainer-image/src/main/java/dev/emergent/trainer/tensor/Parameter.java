@@ -1,6 +1,6 @@
 package dev.emergent.trainer.tensor;
 
-import org.nd4j.linalg.api.ndarray.INDArray;
+import dev.emergent.trainer.compute.Tensor;
 
 /**
  * One named tensor of the model: a view of the flat parameter buffer and the matching view of the
@@ -20,8 +20,8 @@ public final class Parameter {
   private final double std;
   private final boolean decay;
   private final Shard shard;
-  private INDArray value;
-  private INDArray grad;
+  private Tensor value;
+  private Tensor grad;
   private long offset;
 
   Parameter(String name, long[] shape, Init init, double std, boolean decay, Shard shard) {
@@ -33,7 +33,7 @@ public final class Parameter {
     this.shard = shard;
   }
 
-  void bind(INDArray value, INDArray grad, long offset) {
+  void bind(Tensor value, Tensor grad, long offset) {
     this.value = value;
     this.grad = grad;
     this.offset = offset;
@@ -83,11 +83,11 @@ public final class Parameter {
     return decay;
   }
 
-  public INDArray value() {
+  public Tensor value() {
     return value;
   }
 
-  public INDArray grad() {
+  public Tensor grad() {
     return grad;
   }
 }

@@ -1,52 +1,52 @@
 package dev.emergent.trainer.tensor;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * All parameters of a model in one flat buffer, their gradients in another of the same layout, so
  * that the optimizer, gradient clipping, all-reduce and checkpoints each touch one array.
  */
 public final class Parameters {
-  private final DataType dataType;
+  private final Compute compute;
   private final List<Parameter> list;
-  private final INDArray values;
-  private final INDArray grads;
-  private final INDArray decayMask;
+  private final Tensor values;
+  private final Tensor grads;
+  private final Tensor decayMask;
 
-  private Parameters(DataType dataType, List<Parameter> list) {
-    this.dataType = dataType;
+  private Parameters(Compute compute, List<Parameter> list) {
+    this.compute = compute;
     this.list = Collections.unmodifiableList(list);
     long total = list.stream().mapToLong(Parameter::length).sum();
-    values = Nd4j.create(dataType, total);
-    grads = Nd4j.create(dataType, total);
-    decayMask = Nd4j.create(dataType, total);
+    values = compute.zeros(total);
+    grads = compute.zeros(total);
+    decayMask = compute.zeros(total);
     long offset = 0;
     for (Parameter p : list) {
-      long end = offset + p.length();
-      p.bind(
-          values.get(NDArrayIndex.interval(offset, end)).reshape('c', p.shape()),
-          grads.get(NDArrayIndex.interval(offset, end)).reshape('c', p.shape()),
-          offset);
+      p.bind(values.slice(offset, p.shape()), grads.slice(offset, p.shape()), offset);
       if (p.decay()) {
-        decayMask.get(NDArrayIndex.interval(offset, end)).assign(1);
+        compute.fill(decayMask.slice(offset, p.length()), 1);
       }
-      offset = end;
+      offset += p.length();
     }
   }
 
-  public static Builder builder(DataType dataType) {
-    return new Builder(dataType);
+  public static Builder builder(Compute compute) {
+    return new Builder(compute);
+  }
+
+  /** The backend the parameters, and the layers that own them, compute on. */
+  public Compute compute() {
+    return compute;
   }
 
   public DataType dataType() {
-    return dataType;
+    return compute.dataType();
   }
 
   public List<Parameter> list() {
@@ -57,21 +57,21 @@ public final class Parameters {
     return values.length();
   }
 
-  public INDArray values() {
+  public Tensor values() {
     return values;
   }
 
-  public INDArray grads() {
+  public Tensor grads() {
     return grads;
   }
 
   /** 1 where weight decay applies, 0 elsewhere. */
-  public INDArray decayMask() {
+  public Tensor decayMask() {
     return decayMask;
   }
 
   public void zeroGrads() {
-    grads.assign(0);
+    compute.fill(grads, 0);
   }
 
   /** Fills every parameter from a seeded generator, independent of ND4J's own RNG. */
@@ -79,8 +79,8 @@ public final class Parameters {
     SplittableRandom random = new SplittableRandom(seed);
     for (Parameter p : list) {
       switch (p.init()) {
-        case ZERO -> p.value().assign(0);
-        case ONE -> p.value().assign(1);
+        case ZERO -> compute.fill(p.value(), 0);
+        case ONE -> compute.fill(p.value(), 1);
         case NORMAL -> {
           // The full tensor is drawn and sliced, so that a sharded model starts as the whole one.
           double[] full = new double[(int) (p.length() * p.shard().count())];
@@ -88,7 +88,7 @@ public final class Parameters {
             full[i] = gaussian(random) * p.std();
           }
           double[] mine = p.shard().whole() ? full : p.shard().slice(full, p.fullShape());
-          p.value().assign(Nd4j.create(mine, p.shape(), dataType));
+          compute.copy(compute.fromHost(mine, p.shape()), p.value());
         }
       }
     }
@@ -102,16 +102,17 @@ public final class Parameters {
 
   /** Collects parameter declarations; layers register theirs, then the buffers are allocated. */
   public static final class Builder {
-    private final DataType dataType;
+    private final Compute compute;
     private final List<Parameter> list = new ArrayList<>();
     private boolean built;
 
-    private Builder(DataType dataType) {
-      this.dataType = dataType;
+    private Builder(Compute compute) {
+      this.compute = compute;
     }
 
-    public DataType dataType() {
-      return dataType;
+    /** The backend of the parameters being declared, which their layers compute on too. */
+    public Compute compute() {
+      return compute;
     }
 
     public Parameter matrix(String name, long rows, long cols, double std) {
@@ -146,7 +147,7 @@ public final class Parameters {
 
     public Parameters build() {
       built = true;
-      return new Parameters(dataType, list);
+      return new Parameters(compute, list);
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
@@ -30,9 +32,9 @@ class CheckpointStoreTest {
   @BeforeEach
   void trainedModel() {
     store = new CheckpointStore(root);
-    gpt = new Gpt(ModelShape.of(CONFIG.model()), DataType.FLOAT);
+    gpt = new Gpt(ModelShape.of(CONFIG.model()), Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(3);
-    gpt.parameters().grads().assign(0.5);
+    CpuTensor.array(gpt.parameters().grads()).assign(0.5);
     adam = new AdamW(gpt.parameters(), 0.9, 0.95, 1e-8, 0.1);
     adam.step(1e-3);
     adam.step(1e-3);
@@ -53,7 +55,7 @@ class CheckpointStoreTest {
   void roundTripsParametersOptimizerAndState() throws IOException {
     String path = save(4);
 
-    Gpt restored = new Gpt(ModelShape.of(CONFIG.model()), DataType.FLOAT);
+    Gpt restored = new Gpt(ModelShape.of(CONFIG.model()), Compute.cpu(DataType.FLOAT));
     AdamW restoredAdam = new AdamW(restored.parameters(), 0.9, 0.95, 1e-8, 0.1);
     CheckpointStore.Loaded loaded = store.open(path);
     CheckpointLoader.load(loaded, restored.parameters(), restoredAdam);
@@ -146,7 +148,7 @@ class CheckpointStoreTest {
     Gpt wider =
         new Gpt(
             ModelShape.of(StageConfigs.pretrain(1, 32, 2, 8, 10, 2, 2, 1e-3).model()),
-            DataType.FLOAT);
+            Compute.cpu(DataType.FLOAT));
     assertThatThrownBy(() -> CheckpointLoader.load(store.open(path), wider.parameters(), null))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("holds a model of another shape");

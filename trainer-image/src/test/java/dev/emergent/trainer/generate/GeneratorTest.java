@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import java.util.ArrayList;
@@ -18,9 +20,9 @@ class GeneratorTest {
   private static final ModelShape SHAPE = new ModelShape(2, 16, 2, 64, 12, Tokens.SIZE, 320);
 
   private static Gpt model() {
-    Gpt gpt = new Gpt(SHAPE, DataType.FLOAT);
+    Gpt gpt = new Gpt(SHAPE, Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(3);
-    gpt.parameters().values().muli(20);
+    CpuTensor.array(gpt.parameters().values()).muli(20);
     return gpt;
   }
 
@@ -32,7 +34,7 @@ class GeneratorTest {
     };
 
     float[][] cached = new Generator(gpt).logits(ids);
-    INDArray full = gpt.logits(ids, 1, ids.length);
+    INDArray full = CpuTensor.array(gpt.logits(ids, 1, ids.length));
 
     double worst = 0;
     for (int pos = 0; pos < ids.length; pos++) {
@@ -51,7 +53,7 @@ class GeneratorTest {
     int[] ids = {Tokens.BEGIN, Tokens.PROMPT, '1', '+', '2', '=', Tokens.RESPONSE, '3'};
 
     double[] logp = new Generator(gpt).logLikelihoods(prompt, answer);
-    INDArray full = gpt.logits(ids, 1, ids.length);
+    INDArray full = CpuTensor.array(gpt.logits(ids, 1, ids.length));
 
     for (int i = 0; i < answer.length; i++) {
       int pos = prompt.length - 1 + i;

@@ -3,6 +3,8 @@ package dev.emergent.trainer.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.tensor.GradientsReady;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
@@ -16,7 +18,7 @@ class DataParallelTest {
   private static final int LENGTH = 2 * 50 + 7 + 3 * 40;
 
   private static Parameters parameters() {
-    Parameters.Builder builder = Parameters.builder(DataType.FLOAT);
+    Parameters.Builder builder = Parameters.builder(Compute.cpu(DataType.FLOAT));
     builder.matrix("a", 2, 50, 0.02);
     builder.vector("b", 7, Parameter.Init.ZERO);
     builder.matrix("c", 3, 40, 0.02);
@@ -42,7 +44,7 @@ class DataParallelTest {
             peers -> {
               Parameters parameters = parameters();
               for (int i = 0; i < LENGTH; i++) {
-                parameters.grads().putScalar(i, grad(peers.rank(), i));
+                CpuTensor.array(parameters.grads()).putScalar(i, grad(peers.rank(), i));
               }
               DataParallel data = dataAxis(peers);
               GradientsReady ready = data.overlap(parameters);
@@ -52,7 +54,7 @@ class DataParallelTest {
               double[] total = data.sum(1);
               assertThat(total[0]).isEqualTo(ranks);
               data.allReduceGradients(parameters);
-              return parameters.grads().toFloatVector();
+              return CpuTensor.array(parameters.grads()).toFloatVector();
             });
 
     for (float[] result : results) {
@@ -91,10 +93,10 @@ class DataParallelTest {
   @Test
   void aSingleRankReducesNothing() {
     Parameters parameters = parameters();
-    parameters.grads().putScalar(3, 1.5f);
+    CpuTensor.array(parameters.grads()).putScalar(3, 1.5f);
     DataParallel data = DataParallel.single();
     data.overlap(parameters).ready(0, 10);
     data.allReduceGradients(parameters);
-    assertThat(parameters.grads().getFloat(3)).isEqualTo(1.5f);
+    assertThat(CpuTensor.array(parameters.grads()).getFloat(3)).isEqualTo(1.5f);
   }
 }

@@ -8,6 +8,7 @@ import dev.emergent.plan.Progress;
 import dev.emergent.plan.ResolvedMesh;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.run.StageConfigs;
 import dev.emergent.trainer.run.StageRunner;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The same seed, data and global batch on meshes of 1×1, 2×1, 1×2 and 2×2 ranks (data × model, each
@@ -114,6 +116,7 @@ class MeshEquivalenceTest {
                   1e11,
                   mine::add,
                   QUIET,
+                  Compute.cpu(DataType.FLOAT),
                   rank,
                   DataParallel.over(
                       new ProcessGroup(MeshGroups.along(mesh, ResolvedMesh.DATA, rank), peers)),

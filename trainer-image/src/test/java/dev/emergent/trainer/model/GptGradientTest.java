@@ -3,6 +3,8 @@ package dev.emergent.trainer.model;
 import static dev.emergent.trainer.model.GradientCheck.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.tensor.Parameter;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -14,9 +16,10 @@ class GptGradientTest {
   @Test
   void everyParameterGradientMatchesFiniteDifferences() {
     ModelShape shape = new ModelShape(2, 8, 2, 16, 6, 11, 12);
-    Gpt gpt = new Gpt(shape, DataType.DOUBLE);
+    Gpt gpt = new Gpt(shape, Compute.cpu(DataType.DOUBLE));
     gpt.parameters().initialize(5);
-    gpt.parameters().values().addi(GradientCheck.random(9, gpt.parameters().count()).muli(0.2));
+    CpuTensor.array(gpt.parameters().values())
+        .addi(GradientCheck.random(9, gpt.parameters().count()).muli(0.2));
     Batch batch = randomBatch(shape, 3, 6);
     double normalizer = batch.weightSum();
 

@@ -2,6 +2,8 @@ package dev.emergent.trainer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.emergent.trainer.compute.CpuTensor;
+import dev.emergent.trainer.compute.Tensor;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +21,10 @@ final class GradientCheck {
    * Compares {@code analytic} with (f(x+ε) − f(x−ε))/2ε at up to {@code samples} elements of {@code
    * values} (every element when there are fewer); {@code f} must read {@code values}.
    */
+  static void check(String what, DoubleSupplier f, Tensor values, Tensor analytic, int samples) {
+    check(what, f, CpuTensor.array(values), CpuTensor.array(analytic), samples);
+  }
+
   static void check(
       String what, DoubleSupplier f, INDArray values, INDArray analytic, int samples) {
     assertThat(values.dataType()).isEqualTo(DataType.DOUBLE);
@@ -62,7 +68,7 @@ final class GradientCheck {
   }
 
   /** Σ out ⊙ r: a scalar whose gradient with respect to out is r. */
-  static double project(INDArray out, INDArray r) {
-    return out.mul(r).sumNumber().doubleValue();
+  static double project(Tensor out, INDArray r) {
+    return CpuTensor.array(out).mul(r).sumNumber().doubleValue();
   }
 }

@@ -4,6 +4,9 @@ import static dev.emergent.trainer.model.GradientCheck.check;
 import static dev.emergent.trainer.model.GradientCheck.project;
 import static dev.emergent.trainer.model.GradientCheck.random;
 
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
@@ -27,25 +30,25 @@ class LayerGradientTest {
   private static <L> void checkLayer(
       String name,
       Function<Parameters.Builder, L> make,
-      Function<L, Function<INDArray, INDArray>> forward,
-      Function<L, Function<INDArray, INDArray>> backward,
+      Function<L, Function<Tensor, Tensor>> forward,
+      Function<L, Function<Tensor, Tensor>> backward,
       long[] inputShape,
       long[] outputShape) {
-    Parameters.Builder builder = Parameters.builder(DataType.DOUBLE);
+    Parameters.Builder builder = Parameters.builder(Compute.cpu(DataType.DOUBLE));
     L layer = make.apply(builder);
     Parameters params = builder.build();
     params.initialize(7);
     // Random, not initial, gains and biases: a gain of exactly 1 hides mistakes.
     if (params.count() > 0) {
-      params.values().addi(random(3, params.count()).muli(0.3));
+      CpuTensor.array(params.values()).addi(random(3, params.count()).muli(0.3));
     }
     INDArray x = random(1, inputShape);
     INDArray r = random(2, outputShape);
 
     params.zeroGrads();
-    forward.apply(layer).apply(x);
-    INDArray dx = backward.apply(layer).apply(r).dup();
-    DoubleSupplier f = () -> project(forward.apply(layer).apply(x), r);
+    forward.apply(layer).apply(new CpuTensor(x));
+    INDArray dx = CpuTensor.array(backward.apply(layer).apply(new CpuTensor(r))).dup();
+    DoubleSupplier f = () -> project(forward.apply(layer).apply(new CpuTensor(x)), r);
 
     check(name + " input", f, x, dx, 200);
     for (Parameter p : params.list()) {
@@ -79,7 +82,7 @@ class LayerGradientTest {
   void gelu() {
     checkLayer(
         "gelu",
-        b -> new Gelu(),
+        b -> new Gelu(b.compute()),
         l -> l::forward,
         l -> l::backward,
         new long[] {N, D},

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.mesh.DataParallel;
@@ -28,14 +30,14 @@ class RewardCenteringTest {
 
   private Map<String, Double> trainShifted(double centering) throws Exception {
     StageConfig config = StageConfigs.rewardModel(40, 1e-2, centering);
-    Gpt gpt = new Gpt(ModelShape.of(config.model()), DataType.FLOAT, true);
+    Gpt gpt = new Gpt(ModelShape.of(config.model()), Compute.cpu(DataType.FLOAT), true);
     gpt.parameters().initialize(config.seed());
     Parameter bias =
         gpt.parameters().list().stream()
             .filter(p -> p.name().equals("score.bias"))
             .findFirst()
             .orElseThrow();
-    bias.value().assign(3);
+    CpuTensor.array(bias.value()).assign(3);
     StageConfig.Optimizer opt = config.optimizer();
     AdamW adam =
         new AdamW(gpt.parameters(), opt.beta1(), opt.beta2(), opt.epsilon(), opt.weightDecay());

@@ -12,6 +12,8 @@ import dev.emergent.plan.TerminationSummary;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.checkpoint.CheckpointStore;
 import dev.emergent.trainer.checkpoint.Manifest;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.ModelShape;
 import dev.emergent.trainer.optim.AdamW;
@@ -151,8 +153,8 @@ class TrainerMainTest {
 
   @Test
   void aNanLossExitsWithItsOwnCode() throws IOException {
-    Gpt poisoned = new Gpt(ModelShape.of(TINY.model()), DataType.FLOAT);
-    poisoned.parameters().values().assign(Double.NaN);
+    Gpt poisoned = new Gpt(ModelShape.of(TINY.model()), Compute.cpu(DataType.FLOAT));
+    CpuTensor.array(poisoned.parameters().values()).assign(Double.NaN);
     StageConfig source =
         StageConfigs.tiny("other", "pretrain", StageType.Pretrain, StageConfig.Inputs.NONE);
     new CheckpointStore(dir.resolve("checkpoints"))

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.data.ArithmeticCorpus;
 import dev.emergent.trainer.data.ArithmeticTask;
 import dev.emergent.trainer.data.PretrainingBatches;
@@ -17,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 class TrainingTest {
 
   private static Training training(StageConfig config, PretrainingBatches data) {
-    Gpt gpt = new Gpt(ModelShape.of(config.model()), DataType.FLOAT);
+    Gpt gpt = new Gpt(ModelShape.of(config.model()), Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(config.seed());
     StageConfig.Optimizer opt = config.optimizer();
     AdamW adam =
@@ -78,8 +80,8 @@ class TrainingTest {
     PretrainingBatches data =
         new PretrainingBatches((window, random, heldOut) -> java.util.Arrays.fill(window, 1), 1, 8);
     Training training = training(config, data);
-    Gpt poisoned = new Gpt(ModelShape.of(config.model()), DataType.FLOAT);
-    poisoned.parameters().values().assign(Double.NaN);
+    Gpt poisoned = new Gpt(ModelShape.of(config.model()), Compute.cpu(DataType.FLOAT));
+    CpuTensor.array(poisoned.parameters().values()).assign(Double.NaN);
     Training nan =
         new Training(config, poisoned, new AdamW(poisoned.parameters(), 0.9, 0.95, 1e-8, 0), data);
 

@@ -1,0 +1,243 @@
+package dev.emergent.trainer.compute;
+
+import dev.emergent.trainer.kernels.AdamWKernel;
+import dev.emergent.trainer.kernels.CausalSoftmaxKernel;
+import dev.emergent.trainer.kernels.DecodeAttentionKernel;
+import dev.emergent.trainer.kernels.GeluKernel;
+import dev.emergent.trainer.kernels.LayerNormKernel;
+import dev.emergent.trainer.kernels.SumKernel;
+import dev.emergent.trainer.tensor.Blas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The CPU backend: tensors are ND4J arrays, GEMMs go to OpenBLAS on the arrays' own memory ({@link
+ * Blas}), the elementwise and row passes are the fused kernels, and the loss uses ND4J's ops.
+ */
+final class CpuCompute implements Compute {
+  private final DataType dataType;
+
+  CpuCompute(DataType dataType) {
+    this.dataType = dataType;
+  }
+
+  @Override
+  public DataType dataType() {
+    return dataType;
+  }
+
+  @Override
+  public Tensor zeros(long... shape) {
+    return new CpuTensor(Nd4j.create(dataType, shape));
+  }
+
+  @Override
+  public Tensor ensureRowStatistic(Tensor current, long rows) {
+    return current != null && current.length() == rows
+        ? current
+        : new CpuRowStatistic(new double[(int) rows]);
+  }
+
+  @Override
+  public Tensor fromHost(float[] values, long... shape) {
+    return new CpuTensor(Nd4j.create(values, shape, dataType));
+  }
+
+  @Override
+  public Tensor fromHost(double[] values, long... shape) {
+    return new CpuTensor(Nd4j.create(values, shape, dataType));
+  }
+
+  @Override
+  public float[] toFloats(Tensor tensor) {
+    return dense(tensor).data().asFloat();
+  }
+
+  @Override
+  public double[] toDoubles(Tensor tensor) {
+    return dense(tensor).data().asDouble();
+  }
+
+  /** The array itself, or a copy when it is a view whose buffer holds more than its elements. */
+  private static INDArray dense(Tensor tensor) {
+    INDArray array = a(tensor);
+    return array.isView() ? array.dup('c') : array;
+  }
+
+  @Override
+  public void fill(Tensor tensor, double value) {
+    a(tensor).assign(value);
+  }
+
+  @Override
+  public void copy(Tensor from, Tensor to) {
+    a(to).assign(a(from).reshape('c', to.shape()));
+  }
+
+  @Override
+  public void scale(Tensor tensor, double factor) {
+    a(tensor).muli(factor);
+  }
+
+  @Override
+  public double sumOfSquares(Tensor tensor) {
+    double norm = a(tensor).norm2Number().doubleValue();
+    return norm * norm;
+  }
+
+  @Override
+  public void gemm(
+      boolean transA, boolean transB, Tensor a, Tensor b, Tensor c, double alpha, double beta) {
+    Blas.gemm(transA, transB, a(a), a(b), a(c), alpha, beta);
+  }
+
+  @Override
+  public void batched(
+      boolean transA,
+      boolean transB,
+      int count,
+      int m,
+      int n,
+      int k,
+      Blocks a,
+      Blocks b,
+      Blocks c,
+      double alpha,
+      double beta) {
+    Blas.batched(transA, transB, count, m, n, k, blocks(a), blocks(b), blocks(c), alpha, beta);
+  }
+
+  private static Blas.Blocks blocks(Blocks blocks) {
+    return new Blas.Blocks(a(blocks.tensor()), blocks.offset(), blocks.stride(), blocks.ld());
+  }
+
+  @Override
+  public void addColumnSums(Tensor m, Tensor target) {
+    Blas.addColumnSums(a(m), a(target));
+  }
+
+  @Override
+  public void addRowToEach(Tensor row, Tensor target, double beta) {
+    Blas.addRowToEach(a(row), a(target), beta);
+  }
+
+  @Override
+  public void sum(Tensor a, Tensor b, Tensor out) {
+    SumKernel.sum(a(a), a(b), a(out));
+  }
+
+  @Override
+  public void geluForward(Tensor x, Tensor y, Tensor t) {
+    GeluKernel.forward(a(x), a(y), a(t));
+  }
+
+  @Override
+  public void geluBackward(Tensor dy, Tensor x, Tensor t, Tensor dx) {
+    GeluKernel.backward(a(dy), a(x), a(t), a(dx));
+  }
+
+  @Override
+  public void layerNormForward(
+      Tensor x,
+      Tensor gain,
+      Tensor shift,
+      double epsilon,
+      Tensor normalized,
+      Tensor inverseStd,
+      Tensor y) {
+    LayerNormKernel.forward(
+        a(x), a(gain), a(shift), epsilon, a(normalized), statistic(inverseStd), a(y));
+  }
+
+  @Override
+  public void layerNormBackward(
+      Tensor dy,
+      Tensor normalized,
+      Tensor inverseStd,
+      Tensor gain,
+      Tensor dx,
+      Tensor gainGrad,
+      Tensor shiftGrad) {
+    LayerNormKernel.backward(
+        a(dy), a(normalized), statistic(inverseStd), a(gain), a(dx), a(gainGrad), a(shiftGrad));
+  }
+
+  @Override
+  public void causalSoftmaxForward(Tensor scores, int time) {
+    CausalSoftmaxKernel.forward(a(scores), time);
+  }
+
+  @Override
+  public void causalSoftmaxBackward(Tensor dprobs, Tensor probs, int time) {
+    CausalSoftmaxKernel.backward(a(dprobs), a(probs), time);
+  }
+
+  @Override
+  public void decodeAttention(
+      DecodeAttentionKernel.Shape shape,
+      float[] packed,
+      float[] keys,
+      float[] values,
+      float[] out) {
+    DecodeAttentionKernel.attend(shape, packed, keys, values, out);
+  }
+
+  @Override
+  public void adamW(
+      AdamWKernel.Step step,
+      Tensor values,
+      Tensor grads,
+      Tensor first,
+      Tensor second,
+      Tensor mask) {
+    AdamWKernel.update(step, a(values), a(grads), a(first), a(second), a(mask));
+  }
+
+  @Override
+  public void oneHot(Tensor matrix, int[] ids) {
+    INDArray array = a(matrix);
+    array.assign(0);
+    for (int i = 0; i < ids.length; i++) {
+      array.putScalar(i, ids[i], 1.0);
+    }
+  }
+
+  @Override
+  public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor scale, Tensor probs) {
+    INDArray l = a(logits);
+    INDArray p = a(probs);
+    long n = l.size(0);
+    p.assign(l).subiColumnVector(l.max(1).reshape(n, 1));
+    INDArray targetLogit = p.mul(a(targets)).sum(1).reshape(n, 1);
+    Transforms.exp(p, false);
+    INDArray sumExp = p.sum(1).reshape(n, 1);
+    INDArray nll = Transforms.log(sumExp, true).subi(targetLogit);
+    double loss = nll.muli(a(scale)).sumNumber().doubleValue();
+    p.diviColumnVector(sumExp);
+    return loss;
+  }
+
+  @Override
+  public void softmaxCrossEntropyBackward(
+      Tensor probs, Tensor targets, Tensor scale, Tensor dlogits) {
+    a(dlogits).assign(a(probs)).subi(a(targets)).muliColumnVector(a(scale));
+  }
+
+  @Override
+  public long[] argMaxOfRows(Tensor matrix) {
+    return a(matrix).argMax(1).toLongVector();
+  }
+
+  private static INDArray a(Tensor tensor) {
+    return CpuTensor.array(tensor);
+  }
+
+  private static double[] statistic(Tensor tensor) {
+    if (tensor instanceof CpuRowStatistic statistic) {
+      return statistic.values();
+    }
+    throw new IllegalArgumentException("not a row statistic of the CPU backend: " + tensor);
+  }
+}
