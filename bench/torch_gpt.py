@@ -2,9 +2,11 @@
 """PyTorch side of bench/trainer-throughput: the trainer's GPT and AdamW step in PyTorch.
 
 Prints one JSON line: tokens per second and the single-GEMM peak PyTorch reaches here.
-Usage: torch_gpt.py LAYERS D_MODEL HEADS CONTEXT BATCH STEPS THREADS [VARIANT]
+Usage: torch_gpt.py LAYERS D_MODEL HEADS CONTEXT BATCH STEPS THREADS [VARIANT [DEVICE]]
 VARIANT: eager (default: attention written out, as in nanoGPT's slow path), sdpa
 (F.scaled_dot_product_attention, PyTorch 2.x) or compile (sdpa under torch.compile).
+DEVICE: cpu (default) or cuda, where fp32 products run without TF32, as cuBLAS's fp32 GEMMs
+of the CUDA device check do.
 """
 import json
 import math
@@ -54,28 +56,38 @@ class Gpt(torch.nn.Module):
         return self.ln_f(x) @ self.wte.weight.t()
 
 
-def gemm_peak(n=512, reps=20):
-    a, b = torch.rand(n, n), torch.rand(n, n)
+def synchronize(device):
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def gemm_peak(device, n=512, reps=20):
+    if device == "cuda":
+        n = 4096
+    a, b = torch.rand(n, n, device=device), torch.rand(n, n, device=device)
     best = 0.0
     for _ in range(5):
+        synchronize(device)
         start = time.perf_counter()
         for _ in range(reps):
             a @ b
+        synchronize(device)
         best = max(best, reps * 2 * n ** 3 / (time.perf_counter() - start))
     return best
 
 
-def main(layers, d, heads, context, batch, steps, threads, variant="eager"):
+def main(layers, d, heads, context, batch, steps, threads, variant="eager", device="cpu"):
     torch.set_num_threads(threads)
     torch.manual_seed(1234)
+    torch.backends.cuda.matmul.allow_tf32 = False
     vocab = 320
-    model = Gpt(layers, d, heads, context, vocab, sdpa=variant in ("sdpa", "compile"))
+    model = Gpt(layers, d, heads, context, vocab, sdpa=variant in ("sdpa", "compile")).to(device)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1},
                                    {"params": no_decay, "weight_decay": 0.0}],
                                   lr=3e-4, betas=(0.9, 0.95), eps=1e-8)
-    ids = torch.randint(0, 261, (batch, context + 1))
+    ids = torch.randint(0, 261, (batch, context + 1)).to(device)
 
     forward = torch.compile(model) if variant == "compile" else model
 
@@ -90,14 +102,17 @@ def main(layers, d, heads, context, batch, steps, threads, variant="eager"):
 
     for _ in range(3):
         step()
+    synchronize(device)
     start = time.perf_counter()
     for _ in range(steps):
         step()
+    synchronize(device)
     seconds = time.perf_counter() - start
     print(json.dumps({"tokensPerSecond": steps * batch * context / seconds,
-                      "peakFlops": gemm_peak(), "torch": torch.__version__,
-                      "threads": torch.get_num_threads(), "variant": variant}))
+                      "peakFlops": gemm_peak(device), "torch": torch.__version__,
+                      "threads": torch.get_num_threads(), "variant": variant,
+                      "device": device}))
 
 
 if __name__ == "__main__":
-    main(*map(int, sys.argv[1:8]), *sys.argv[8:9])
+    main(*map(int, sys.argv[1:8]), *sys.argv[8:10])

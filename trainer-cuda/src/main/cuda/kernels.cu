@@ -174,3 +174,97 @@ extern "C" __global__ void adamw(float* values, const float* grads, float* first
 extern "C" __global__ void to_bf16(const float* x, __nv_bfloat16* y, long n) {
   for (long i = first_index(); i < n; i += grid_stride()) y[i] = __float2bfloat16_rn(x[i]);
 }
+
+// tensor = value.
+extern "C" __global__ void fill(float* tensor, float value, long n) {
+  for (long i = first_index(); i < n; i += grid_stride()) tensor[i] = value;
+}
+
+// tensor *= factor.
+extern "C" __global__ void scale(float* tensor, float factor, long n) {
+  for (long i = first_index(); i < n; i += grid_stride()) tensor[i] *= factor;
+}
+
+// out = a + b; out may be a or b.
+extern "C" __global__ void add(const float* a, const float* b, float* out, long n) {
+  for (long i = first_index(); i < n; i += grid_stride()) out[i] = a[i] + b[i];
+}
+
+// One thread per row of a zeroed [rows, columns] matrix: 1 in column ids[row].
+extern "C" __global__ void one_hot(float* matrix, const int* ids, int rows, int columns) {
+  int row = blockIdx.x * blockDim.x + threadIdx.x;
+  if (row < rows) matrix[(long)row * columns + ids[row]] = 1.f;
+}
+
+// Squares summed per block into partial[blockIdx.x]; the host adds the blocks up in double.
+extern "C" __global__ void sum_of_squares(const float* x, float* partial, long n) {
+  float sum = 0.f;
+  for (long i = first_index(); i < n; i += grid_stride()) sum += x[i] * x[i];
+  sum = block_reduce(sum, false);
+  if (threadIdx.x == 0) partial[blockIdx.x] = sum;
+}
+
+// One block per row of logits [rows, columns]: probs = softmax(row), and
+// loss[row] = scale[row] · (log Σ exp − logit[target]), with the target read from the one-hot row.
+extern "C" __global__ void softmax_cross_entropy(const float* logits, const float* targets,
+                                                 const float* scale, float* probs, float* loss,
+                                                 int columns) {
+  long base = (long)blockIdx.x * columns;
+  float max = -INFINITY;
+  for (int j = threadIdx.x; j < columns; j += blockDim.x) max = fmaxf(max, logits[base + j]);
+  max = block_reduce(max, true);
+  float sum = 0.f;
+  float target = 0.f;
+  for (int j = threadIdx.x; j < columns; j += blockDim.x) {
+    float shifted = logits[base + j] - max;
+    target += shifted * targets[base + j];
+    float e = expf(shifted);
+    probs[base + j] = e;
+    sum += e;
+  }
+  sum = block_reduce(sum, false);
+  target = block_reduce(target, false);
+  float inverse = 1.f / sum;
+  for (int j = threadIdx.x; j < columns; j += blockDim.x) probs[base + j] *= inverse;
+  if (threadIdx.x == 0) loss[blockIdx.x] = (logf(sum) - target) * scale[blockIdx.x];
+}
+
+// dlogits = (probs − targets) · scale[row].
+extern "C" __global__ void softmax_cross_entropy_backward(const float* probs, const float* targets,
+                                                          const float* scale, float* dlogits,
+                                                          int columns, long n) {
+  for (long i = first_index(); i < n; i += grid_stride()) {
+    dlogits[i] = (probs[i] - targets[i]) * scale[i / columns];
+  }
+}
+
+// One block per row: the column of the row's largest element (the first of equals), as a float.
+extern "C" __global__ void argmax_rows(const float* matrix, float* columns_out, int columns) {
+  __shared__ float best_values[256];
+  __shared__ int best_columns[256];
+  long base = (long)blockIdx.x * columns;
+  float best = -INFINITY;
+  int at = 0;
+  for (int j = threadIdx.x; j < columns; j += blockDim.x) {
+    if (matrix[base + j] > best) {
+      best = matrix[base + j];
+      at = j;
+    }
+  }
+  best_values[threadIdx.x] = best;
+  best_columns[threadIdx.x] = at;
+  __syncthreads();
+  for (int half = blockDim.x / 2; half > 0; half >>= 1) {
+    if (threadIdx.x < half) {
+      float other = best_values[threadIdx.x + half];
+      int other_at = best_columns[threadIdx.x + half];
+      if (other > best_values[threadIdx.x] ||
+          (other == best_values[threadIdx.x] && other_at < best_columns[threadIdx.x])) {
+        best_values[threadIdx.x] = other;
+        best_columns[threadIdx.x] = other_at;
+      }
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) columns_out[blockIdx.x] = (float)best_columns[0];
+}

@@ -132,6 +132,21 @@ final class Cublas implements AutoCloseable {
       MemorySegment c,
       float alpha,
       float beta) {
+    gemmStrided(
+        s,
+        batch,
+        new Strided(a, s.leadingA(), (long) s.m() * s.k()),
+        new Strided(b, s.leadingB(), (long) s.k() * s.n()),
+        new Strided(c, s.n(), (long) s.m() * s.n()),
+        alpha,
+        beta);
+  }
+
+  /** Where a batch's row-major matrices lie: the first at {@code pointer}, rows ld apart. */
+  record Strided(MemorySegment pointer, int ld, long stride) {}
+
+  /** {@code batch} fp32 GEMMs C_i = alpha·op(A_i)·op(B_i) + beta·C_i of matrices anywhere. */
+  void gemmStrided(Shape s, int batch, Strided a, Strided b, Strided c, float alpha, float beta) {
     Calls.check(
         sgemmBatched,
         "cublasSgemmStridedBatched",
@@ -143,16 +158,16 @@ final class Cublas implements AutoCloseable {
         s.m(),
         s.k(),
         scalars(alpha, beta),
-        b,
-        s.leadingB(),
-        (long) s.k() * s.n(),
-        a,
-        s.leadingA(),
-        (long) s.m() * s.k(),
+        b.pointer(),
+        b.ld(),
+        b.stride(),
+        a.pointer(),
+        a.ld(),
+        a.stride(),
         alphaBeta.asSlice(4),
-        c,
-        s.n(),
-        (long) s.m() * s.n(),
+        c.pointer(),
+        c.ld(),
+        c.stride(),
         batch);
   }
 

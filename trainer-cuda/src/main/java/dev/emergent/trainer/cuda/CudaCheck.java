@@ -1,17 +1,26 @@
 package dev.emergent.trainer.cuda;
 
+import dev.emergent.trainer.bench.ReferenceTraining;
 import dev.emergent.trainer.compute.AcceleratorUnavailableException;
 import dev.emergent.trainer.kernels.AdamWKernel;
 import dev.emergent.trainer.kernels.HostKernels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The device check of the CUDA backend's parts, for a machine with a GPU: every GEMM form and
  * kernel against the CPU's results on the same inputs (the scalar reference kernels the trainer's
- * gradient checks cover), then GEMM throughput. One line per check; exits 0 when all pass, 1 when
- * one does not, 2 when there is no usable GPU.
+ * gradient checks cover), the model's first training steps against the CPU's losses, then the
+ * throughput of GEMMs and of a model's training steps. One line per check; exits 0 when all pass, 1
+ * when one does not, 2 when there is no usable GPU.
  */
 public final class CudaCheck {
   private static final int ROWS = 96;
@@ -26,7 +35,19 @@ public final class CudaCheck {
     this.device = device;
   }
 
+  /**
+   * Options: {@code --gemm N} (the GEMM throughput size, 4096), {@code --parity FILE} (the CPU's
+   * losses of {@link #PARITY} from ReferenceTraining, to compare the CUDA backend's with), {@code
+   * --throughput L,D,H,C,B} (a model to time, GPT-2 small's shape by default), {@code --dry-run}
+   * (load the model path on a no-op backend, to check a staged class path without a GPU).
+   */
   public static void main(String[] args) {
+    Options options = Options.parse(args);
+    if (options.dryRun()) {
+      ReferenceTraining.run(NoOpCompute.create(), PARITY, 0, 2);
+      System.out.println("dry run: the model's training path loads on this class path");
+      return;
+    }
     CudaDevice device;
     try {
       device = CudaDevice.open(System.getenv());
@@ -40,9 +61,91 @@ public final class CudaCheck {
       CudaCheck check = new CudaCheck(device);
       check.gemms();
       check.kernels();
-      check.throughput(args.length > 0 ? Integer.parseInt(args[0]) : 4096);
+      check.throughput(options.gemmSize());
+      if (options.parity() != null) {
+        check.parity(options.parity());
+      }
+      check.modelThroughput(options.model());
       System.exit(check.failed ? 1 : 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  /** The reference model of bench/trainer-throughput, whose first steps the backends compare. */
+  static final ReferenceTraining.Shape PARITY = new ReferenceTraining.Shape(6, 256, 8, 128, 16);
+
+  static final int PARITY_STEPS = 20;
+
+  record Options(int gemmSize, Path parity, ReferenceTraining.Shape model, boolean dryRun) {
+    static Options parse(String[] args) {
+      int gemm = 4096;
+      Path parity = null;
+      ReferenceTraining.Shape model = new ReferenceTraining.Shape(12, 768, 12, 1024, 8);
+      boolean dryRun = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--gemm" -> gemm = Integer.parseInt(args[++i]);
+          case "--parity" -> parity = Path.of(args[++i]);
+          case "--throughput" -> model = ReferenceTraining.Shape.of(args[++i].split(","));
+          case "--dry-run" -> dryRun = true;
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      return new Options(gemm, parity, model, dryRun);
+    }
+  }
+
+  /**
+   * The CUDA backend's losses over the first steps of the reference model against the CPU's, from
+   * the same initialisation and batches: within 1e-3 relative in fp32.
+   */
+  private void parity(Path cpuLosses) throws IOException {
+    List<Double> cpu = losses(Files.readString(cpuLosses));
+    ReferenceTraining.Result cuda = ReferenceTraining.run(device.compute(), PARITY, 0, cpu.size());
+    double worst = 0;
+    for (int i = 0; i < cpu.size(); i++) {
+      worst = Math.max(worst, Math.abs(cuda.losses().get(i) - cpu.get(i)) / Math.abs(cpu.get(i)));
+    }
+    boolean pass = worst <= 1e-3;
+    failed |= !pass;
+    System.out.printf(
+        Locale.ROOT,
+        "%s model parity %s, %d steps: worst relative loss difference %.2e (tolerance 1e-03);"
+            + " losses cpu %.5f → %.5f, cuda %.5f → %.5f%n",
+        pass ? "PASS" : "FAIL",
+        PARITY,
+        cpu.size(),
+        worst,
+        cpu.get(0),
+        cpu.get(cpu.size() - 1),
+        cuda.losses().get(0),
+        cuda.losses().get(cpu.size() - 1));
+  }
+
+  /** Training tokens per second of a model on the GPU, fp32, after two warm-up steps. */
+  private void modelThroughput(ReferenceTraining.Shape shape) {
+    ReferenceTraining.Result result = ReferenceTraining.run(device.compute(), shape, 2, 10);
+    System.out.printf(
+        Locale.ROOT,
+        "model %s: fp32 %.0f tokens/s, %d parameters, about %.1f TFLOP/s (6 × parameters per"
+            + " token, attention not counted)%n",
+        shape,
+        result.tokensPerSecond(),
+        result.parameters(),
+        6.0 * result.parameters() * result.tokensPerSecond() / 1e12);
+  }
+
+  /** The "losses" array of ReferenceTraining's JSON line. */
+  static List<Double> losses(String json) {
+    Matcher array = Pattern.compile("\\\"losses\\\":\\s*\\[([^\\]]*)\\]").matcher(json);
+    if (!array.find()) {
+      throw new IllegalArgumentException("no losses in " + json);
+    }
+    return Arrays.stream(array.group(1).split(","))
+        .map(String::strip)
+        .map(Double::parseDouble)
+        .toList();
   }
 
   private void gemms() {
@@ -61,8 +164,8 @@ public final class CudaCheck {
           dc.upload(c);
           try (DeviceArray ha = DeviceArray.bf16(runtime(), a.length);
               DeviceArray hb = DeviceArray.bf16(runtime(), b.length)) {
-            device.kernels().toBf16(da, ha);
-            device.kernels().toBf16(db, hb);
+            device.kernels().toBf16(da, ha, a.length);
+            device.kernels().toBf16(db, hb, b.length);
             device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), dc.pointer(), 0.5f, 0.25f);
             compare("gemm bf16 " + name(shape), dc.download(), expected, 2e-2);
           }
@@ -108,8 +211,8 @@ public final class CudaCheck {
         DeviceArray gt = DeviceArray.floats(runtime(), n);
         DeviceArray gdy = DeviceArray.of(runtime(), dy);
         DeviceArray gdx = DeviceArray.floats(runtime(), n)) {
-      kernels.geluForward(gx, gy, gt);
-      kernels.geluBackward(gdy, gx, gt, gdx);
+      kernels.geluForward(gx, gy, gt, n);
+      kernels.geluBackward(gdy, gx, gt, gdx, n);
       compare("gelu forward", gy.download(), y, 1e-5);
       compare("gelu backward", gdx.download(), dx, 1e-5);
     }
@@ -173,7 +276,7 @@ public final class CudaCheck {
         DeviceArray gs = DeviceArray.of(runtime(), second);
         DeviceArray gmask = DeviceArray.of(runtime(), mask)) {
       float[] scalars = {1e-3f, 0.1f, 0.9f, 0.95f, 1e-8f, 0.1f, 0.0975f};
-      kernels.adamW(scalars, gv, gg, gm, gs, gmask);
+      kernels.adamW(scalars, gv, gg, gm, gs, gmask, n);
       compare("adamw values", gv.download(), host[0], 1e-5);
       compare("adamw moments", gs.download(), host[3], 1e-5);
     }
@@ -188,8 +291,8 @@ public final class CudaCheck {
         DeviceArray c = DeviceArray.floats(runtime(), elements);
         DeviceArray ha = DeviceArray.bf16(runtime(), elements);
         DeviceArray hb = DeviceArray.bf16(runtime(), elements)) {
-      device.kernels().toBf16(a, ha);
-      device.kernels().toBf16(b, hb);
+      device.kernels().toBf16(a, ha, elements);
+      device.kernels().toBf16(b, hb, elements);
       double fp32 =
           tflops(
               size, () -> device.cublas().gemm(shape, a.pointer(), b.pointer(), c.pointer(), 1, 0));

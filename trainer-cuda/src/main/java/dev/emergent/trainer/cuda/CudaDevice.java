@@ -81,6 +81,11 @@ final class CudaDevice implements Accelerator {
     return kernels;
   }
 
+  /** The model's operations on this GPU. */
+  CudaCompute compute() {
+    return new CudaCompute(runtime, cublas, kernels);
+  }
+
   @Override
   public String description() {
     return description;

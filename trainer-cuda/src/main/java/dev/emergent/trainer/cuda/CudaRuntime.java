@@ -16,6 +16,7 @@ final class CudaRuntime {
   static final int ATTRIBUTE_CAPABILITY_MINOR = 76;
   private static final int HOST_TO_DEVICE = 1;
   private static final int DEVICE_TO_HOST = 2;
+  private static final int DEVICE_TO_DEVICE = 3;
 
   private final MethodHandle runtimeVersion;
   private final MethodHandle driverVersion;
@@ -26,6 +27,7 @@ final class CudaRuntime {
   private final MethodHandle malloc;
   private final MethodHandle free;
   private final MethodHandle memcpy;
+  private final MethodHandle memset;
   private final MethodHandle synchronize;
   private final MethodHandle errorName;
   private final MethodHandle errorString;
@@ -46,6 +48,9 @@ final class CudaRuntime {
     memcpy =
         library.function(
             "cudaMemcpy", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    memset =
+        library.function(
+            "cudaMemset", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     synchronize = library.function("cudaDeviceSynchronize", FunctionDescriptor.of(JAVA_INT));
     errorName = library.function("cudaGetErrorName", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     errorString = library.function("cudaGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -107,6 +112,15 @@ final class CudaRuntime {
   void toHost(MemorySegment host, MemorySegment device, long bytes) {
     Calls.check(
         memcpy, "cudaMemcpy to the host", this::describe, host, device, bytes, DEVICE_TO_HOST);
+  }
+
+  void onDevice(MemorySegment to, MemorySegment from, long bytes) {
+    Calls.check(
+        memcpy, "cudaMemcpy on the device", this::describe, to, from, bytes, DEVICE_TO_DEVICE);
+  }
+
+  void zero(MemorySegment device, long bytes) {
+    Calls.check(memset, "cudaMemset", this::describe, device, 0, bytes);
   }
 
   /** Waits for the device's work; an asynchronous error of an earlier launch surfaces here. */

@@ -5,8 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** A float array in the GPU's memory. */
-final class DeviceArray implements AutoCloseable {
+/** A float array in the GPU's memory, freed by {@link #close}. */
+final class DeviceArray implements DeviceMemory, AutoCloseable {
   private final CudaRuntime runtime;
   private final MemorySegment pointer;
   private final long length;
@@ -34,7 +34,8 @@ final class DeviceArray implements AutoCloseable {
     return array;
   }
 
-  MemorySegment pointer() {
+  @Override
+  public MemorySegment pointer() {
     return pointer;
   }
 

@@ -17,8 +17,7 @@ class CudaBackendTest {
 
     assertThatThrownBy(
             () ->
-                Accelerators.requireUsable(
-                    Device.CUDA, Map.of(LibrarySearch.PATH, "/nonexistent/cuda")))
+                Accelerators.compute(Device.CUDA, Map.of(LibrarySearch.PATH, "/nonexistent/cuda")))
         .isInstanceOf(AcceleratorUnavailableException.class)
         .hasMessageStartingWith(
             "cannot use cuda: the NVIDIA driver's CUDA library (libcuda.so.1) is in none of"

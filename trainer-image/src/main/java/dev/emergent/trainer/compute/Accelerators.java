@@ -14,7 +14,7 @@ public final class Accelerators {
    * What a rank trains on for {@code device}: the CPU backend in float32 on {@code cpu}. An
    * accelerator is opened through its backend, so that a machine without it fails here, naming what
    * is missing, instead of training on the CPU while the pod holds idle GPUs; one that opens is
-   * refused as well, since no accelerator backend implements {@link Compute} yet.
+   * refused as well, since no accelerator backend has been checked on a device yet.
    */
   public static Compute compute(Device device, Map<String, String> env) {
     if (device == Device.CPU) {
@@ -29,8 +29,8 @@ public final class Accelerators {
             + opened
             + ", but the "
             + name(device)
-            + " backend cannot compute the model's layers yet; run the stage with mesh.device:"
-            + " cpu");
+            + " backend has not yet passed its device check (bench/cuda-device-check) on a GPU,"
+            + " so it does not train; run the stage with mesh.device: cpu");
   }
 
   static AcceleratorBackend backend(Device device) {
