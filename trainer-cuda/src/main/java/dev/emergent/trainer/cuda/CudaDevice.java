@@ -29,6 +29,9 @@ final class CudaDevice implements Accelerator {
               + ")");
     }
     runtime.setDevice(DEVICE);
+    // The driver API below needs the primary context current; a runtime call that waits on the
+    // device creates it on every CUDA version.
+    runtime.synchronize();
     CudaDriver driver = new CudaDriver(driverLibrary);
     NativeLibrary cublasLibrary = search.load(CudaLibrary.CUBLAS);
     cublas = new Cublas(cublasLibrary);
