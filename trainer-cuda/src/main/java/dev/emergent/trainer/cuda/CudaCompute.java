@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.emergent.trainer.compute.Compute;
+import dev.emergent.trainer.compute.GemmShape;
 import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.kernels.AdamWKernel;
 import dev.emergent.trainer.kernels.DecodeAttentionKernel;
@@ -109,35 +110,15 @@ final class CudaCompute implements Compute {
     int blocks = (int) Math.min(1024, CudaKernels.blocks(tensor.length()));
     blockScratch = scratch(blockScratch, blocks);
     kernels.sumOfSquares(cuda(tensor), blockScratch, tensor.length(), blocks);
-    double sum = 0;
-    for (float partial : toFloats(blockScratch.slice(0, blocks))) {
-      sum += partial;
-    }
-    return sum;
+    return sumOnHost(blockScratch, blocks);
   }
 
   @Override
   public void gemm(
       boolean transA, boolean transB, Tensor a, Tensor b, Tensor c, double alpha, double beta) {
-    int m = (int) c.size(0);
-    int n = (int) c.size(1);
-    int k = (int) (transA ? a.size(0) : a.size(1));
-    long rowsA = transA ? a.size(1) : a.size(0);
-    long rowsB = transB ? b.size(1) : b.size(0);
-    long colsB = transB ? b.size(0) : b.size(1);
-    if (rowsA != m || rowsB != k || colsB != n) {
-      throw new IllegalArgumentException(
-          "gemm shapes do not match: "
-              + Arrays.toString(a.shape())
-              + (transA ? "ᵀ" : "")
-              + " × "
-              + Arrays.toString(b.shape())
-              + (transB ? "ᵀ" : "")
-              + " -> "
-              + Arrays.toString(c.shape()));
-    }
+    GemmShape shape = GemmShape.of(transA, transB, a.shape(), b.shape(), c.shape());
     cublas.gemm(
-        new Cublas.Shape(transA, transB, m, n, k),
+        new Cublas.Shape(transA, transB, shape.m(), shape.n(), shape.k()),
         cuda(a).pointer(),
         cuda(b).pointer(),
         cuda(c).pointer(),
@@ -326,11 +307,7 @@ final class CudaCompute implements Compute {
         rowScratch,
         rows,
         (int) logits.size(1));
-    double loss = 0;
-    for (float row : toFloats(rowScratch.slice(0, rows))) {
-      loss += row;
-    }
-    return loss;
+    return sumOnHost(rowScratch, rows);
   }
 
   @Override
@@ -356,6 +333,15 @@ final class CudaCompute implements Compute {
       out[i] = (long) columns[i];
     }
     return out;
+  }
+
+  /** The first {@code n} floats of a scratch tensor, added up in double on the host. */
+  private double sumOnHost(CudaTensor scratch, int n) {
+    double sum = 0;
+    for (float value : toFloats(scratch.slice(0, n))) {
+      sum += value;
+    }
+    return sum;
   }
 
   /** The first {@code n} of a run of ones, grown when a longer one is needed. */

@@ -1,5 +1,6 @@
 package dev.emergent.trainer.tensor;
 
+import dev.emergent.trainer.compute.GemmShape;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -24,25 +25,8 @@ public final class Blas {
       INDArray c,
       double alpha,
       double beta) {
-    int m = (int) c.size(0);
-    int n = (int) c.size(1);
-    long rowsA = transA ? a.size(1) : a.size(0);
-    long k = transA ? a.size(0) : a.size(1);
-    long rowsB = transB ? b.size(1) : b.size(0);
-    long colsB = transB ? b.size(0) : b.size(1);
-    if (rowsA != m || rowsB != k || colsB != n) {
-      throw new IllegalArgumentException(
-          "gemm shapes do not match: "
-              + shape(a, transA)
-              + " × "
-              + shape(b, transB)
-              + " -> ["
-              + m
-              + ", "
-              + n
-              + "]");
-    }
-    single(transA, transB, m, n, (int) k, a, b, c, alpha, beta);
+    GemmShape shape = GemmShape.of(transA, transB, a.shape(), b.shape(), c.shape());
+    single(transA, transB, shape.m(), shape.n(), shape.k(), a, b, c, alpha, beta);
   }
 
   /**
@@ -212,11 +196,5 @@ public final class Blas {
               + " do not fit an array of "
               + blocks.array().length());
     }
-  }
-
-  private static String shape(INDArray array, boolean transposed) {
-    return transposed
-        ? "[" + array.size(1) + ", " + array.size(0) + "]ᵀ"
-        : "[" + array.size(0) + ", " + array.size(1) + "]";
   }
 }
