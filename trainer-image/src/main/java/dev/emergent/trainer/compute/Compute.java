@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Everything the model, its losses and its optimizer compute, on one backend: the boundary between
  * the layers and the device. The layers hold {@link Tensor}s this makes and call only these
- * operations, so they run on whichever backend builds them ({@link CpuCompute} today: ND4J's
- * memory, OpenBLAS and the fused kernels of {@code dev.emergent.trainer.kernels}).
+ * operations, so they run on whichever backend builds them: {@link CpuCompute} (ND4J's memory,
+ * OpenBLAS and the fused kernels of {@code dev.emergent.trainer.kernels}), or the CUDA backend's in
+ * the emergent-trainer-cuda jar.
  */
 public interface Compute {
 
