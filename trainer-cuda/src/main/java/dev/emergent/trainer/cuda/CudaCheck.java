@@ -28,11 +28,13 @@ public final class CudaCheck {
   private static final int TIME = 64;
 
   private final CudaDevice device;
+  private final CudaCompute memory;
   private final Random random = new Random(7);
   private boolean failed;
 
   private CudaCheck(CudaDevice device) {
     this.device = device;
+    this.memory = device.compute();
   }
 
   /**
@@ -74,8 +76,6 @@ public final class CudaCheck {
 
   /** The reference model of bench/trainer-throughput, whose first steps the backends compare. */
   static final ReferenceTraining.Shape PARITY = new ReferenceTraining.Shape(6, 256, 8, 128, 16);
-
-  static final int PARITY_STEPS = 20;
 
   record Options(int gemmSize, Path parity, ReferenceTraining.Shape model, boolean dryRun) {
     static Options parse(String[] args) {
@@ -156,20 +156,18 @@ public final class CudaCheck {
         float[] b = values(shape.k() * shape.n(), 1);
         float[] c = values(shape.m() * shape.n(), 1);
         float[] expected = gemm(shape, a, b, c, 0.5f, 0.25f);
-        try (DeviceArray da = DeviceArray.of(runtime(), a);
-            DeviceArray db = DeviceArray.of(runtime(), b);
-            DeviceArray dc = DeviceArray.of(runtime(), c)) {
-          device.cublas().gemm(shape, da.pointer(), db.pointer(), dc.pointer(), 0.5f, 0.25f);
-          compare("gemm fp32 " + name(shape), dc.download(), expected, 1e-5);
-          dc.upload(c);
-          try (DeviceArray ha = DeviceArray.bf16(runtime(), a.length);
-              DeviceArray hb = DeviceArray.bf16(runtime(), b.length)) {
-            device.kernels().toBf16(da, ha, a.length);
-            device.kernels().toBf16(db, hb, b.length);
-            device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), dc.pointer(), 0.5f, 0.25f);
-            compare("gemm bf16 " + name(shape), dc.download(), expected, 2e-2);
-          }
-        }
+        CudaTensor da = onDevice(a);
+        CudaTensor db = onDevice(b);
+        CudaTensor dc = onDevice(c);
+        device.cublas().gemm(shape, da.pointer(), db.pointer(), dc.pointer(), 0.5f, 0.25f);
+        compare("gemm fp32 " + name(shape), dc, expected, 1e-5);
+        CudaTensor ha = bf16(a.length);
+        CudaTensor hb = bf16(b.length);
+        device.kernels().toBf16(da, ha, a.length);
+        device.kernels().toBf16(db, hb, b.length);
+        CudaTensor hc = onDevice(c);
+        device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), hc.pointer(), 0.5f, 0.25f);
+        compare("gemm bf16 " + name(shape), hc, expected, 2e-2);
       }
     }
     Cublas.Shape shape = new Cublas.Shape(false, true, TIME, TIME, 32);
@@ -188,12 +186,12 @@ public final class CudaCheck {
               0);
       System.arraycopy(product, 0, expected, i * TIME * TIME, product.length);
     }
-    try (DeviceArray da = DeviceArray.of(runtime(), a);
-        DeviceArray db = DeviceArray.of(runtime(), b);
-        DeviceArray dc = DeviceArray.floats(runtime(), expected.length)) {
-      device.cublas().gemmBatched(shape, batch, da.pointer(), db.pointer(), dc.pointer(), 1, 0);
-      compare("gemm fp32 batched " + batch + " × " + name(shape), dc.download(), expected, 1e-5);
-    }
+    CudaTensor dc = zeros(expected.length);
+    device
+        .cublas()
+        .gemmBatched(
+            shape, batch, onDevice(a).pointer(), onDevice(b).pointer(), dc.pointer(), 1, 0);
+    compare("gemm fp32 batched " + batch + " × " + name(shape), dc, expected, 1e-5);
   }
 
   private void kernels() {
@@ -206,16 +204,14 @@ public final class CudaCheck {
     float[] dy = values(n, 1);
     float[] dx = new float[n];
     HostKernels.geluBackward(dy, x, t, dx);
-    try (DeviceArray gx = DeviceArray.of(runtime(), x);
-        DeviceArray gy = DeviceArray.floats(runtime(), n);
-        DeviceArray gt = DeviceArray.floats(runtime(), n);
-        DeviceArray gdy = DeviceArray.of(runtime(), dy);
-        DeviceArray gdx = DeviceArray.floats(runtime(), n)) {
-      kernels.geluForward(gx, gy, gt, n);
-      kernels.geluBackward(gdy, gx, gt, gdx, n);
-      compare("gelu forward", gy.download(), y, 1e-5);
-      compare("gelu backward", gdx.download(), dx, 1e-5);
-    }
+    CudaTensor gx = onDevice(x);
+    CudaTensor gy = zeros(n);
+    CudaTensor gt = zeros(n);
+    CudaTensor gdx = zeros(n);
+    kernels.geluForward(gx, gy, gt, n);
+    kernels.geluBackward(onDevice(dy), gx, gt, gdx, n);
+    compare("gelu forward", gy, y, 1e-5);
+    compare("gelu backward", gdx, dx, 1e-5);
 
     float[] gain = values(DIM, 1);
     float[] shift = values(DIM, 1);
@@ -227,24 +223,21 @@ public final class CudaCheck {
     float[] gainGradBefore = gainGrad.clone();
     float[] shiftGradBefore = shiftGrad.clone();
     HostKernels.layerNormBackward(dy, normalized, inverseStd, gain, dx, gainGrad, shiftGrad);
-    try (DeviceArray gx = DeviceArray.of(runtime(), x);
-        DeviceArray ggain = DeviceArray.of(runtime(), gain);
-        DeviceArray gshift = DeviceArray.of(runtime(), shift);
-        DeviceArray gnormalized = DeviceArray.floats(runtime(), n);
-        DeviceArray ginverse = DeviceArray.floats(runtime(), ROWS);
-        DeviceArray gy = DeviceArray.floats(runtime(), n);
-        DeviceArray gdy = DeviceArray.of(runtime(), dy);
-        DeviceArray gdx = DeviceArray.floats(runtime(), n);
-        DeviceArray ggainGrad = DeviceArray.of(runtime(), gainGradBefore);
-        DeviceArray gshiftGrad = DeviceArray.of(runtime(), shiftGradBefore)) {
-      kernels.layerNormForward(gx, ggain, gshift, 1e-5f, gnormalized, ginverse, gy, ROWS, DIM);
-      kernels.layerNormBackward(
-          gdy, gnormalized, ginverse, ggain, gdx, ggainGrad, gshiftGrad, ROWS, DIM);
-      compare("layer norm forward", gy.download(), y, 1e-5);
-      compare("layer norm backward dx", gdx.download(), dx, 1e-4);
-      compare("layer norm backward gain", ggainGrad.download(), gainGrad, 1e-4);
-      compare("layer norm backward shift", gshiftGrad.download(), shiftGrad, 1e-4);
-    }
+    CudaTensor ggain = onDevice(gain);
+    CudaTensor gnormalized = zeros(n);
+    CudaTensor ginverse = zeros(ROWS);
+    CudaTensor gLayerNorm = zeros(n);
+    CudaTensor gLayerNormDx = zeros(n);
+    CudaTensor ggainGrad = onDevice(gainGradBefore);
+    CudaTensor gshiftGrad = onDevice(shiftGradBefore);
+    kernels.layerNormForward(
+        onDevice(x), ggain, onDevice(shift), 1e-5f, gnormalized, ginverse, gLayerNorm, ROWS, DIM);
+    kernels.layerNormBackward(
+        onDevice(dy), gnormalized, ginverse, ggain, gLayerNormDx, ggainGrad, gshiftGrad, ROWS, DIM);
+    compare("layer norm forward", gLayerNorm, y, 1e-5);
+    compare("layer norm backward dx", gLayerNormDx, dx, 1e-4);
+    compare("layer norm backward gain", ggainGrad, gainGrad, 1e-4);
+    compare("layer norm backward shift", gshiftGrad, shiftGrad, 1e-4);
 
     int rows = 2 * 3 * TIME;
     float[] scores = values(rows * TIME, 4);
@@ -253,13 +246,12 @@ public final class CudaCheck {
     float[] dprobs = values(rows * TIME, 1);
     float[] dscores = dprobs.clone();
     HostKernels.causalSoftmaxBackward(dscores, probs, TIME);
-    try (DeviceArray gs = DeviceArray.of(runtime(), scores);
-        DeviceArray gd = DeviceArray.of(runtime(), dprobs)) {
-      kernels.causalSoftmaxForward(gs, rows, TIME);
-      kernels.causalSoftmaxBackward(gd, gs, rows, TIME);
-      compare("causal softmax forward", gs.download(), probs, 1e-5);
-      compare("causal softmax backward", gd.download(), dscores, 1e-5);
-    }
+    CudaTensor gs = onDevice(scores);
+    CudaTensor gd = onDevice(dprobs);
+    kernels.causalSoftmaxForward(gs, rows, TIME);
+    kernels.causalSoftmaxBackward(gd, gs, rows, TIME);
+    compare("causal softmax forward", gs, probs, 1e-5);
+    compare("causal softmax backward", gd, dscores, 1e-5);
 
     AdamWKernel.Step step = new AdamWKernel.Step(1e-3, 0.1, 0.9, 0.95, 1e-8, 0.1, 0.0975);
     float[] values = values(n, 1);
@@ -270,43 +262,38 @@ public final class CudaCheck {
     Arrays.fill(mask, 0, n / 2, 1);
     float[][] host = {values.clone(), grads, first.clone(), second.clone(), mask};
     HostKernels.adamW(step, host[0], host[1], host[2], host[3], host[4]);
-    try (DeviceArray gv = DeviceArray.of(runtime(), values);
-        DeviceArray gg = DeviceArray.of(runtime(), grads);
-        DeviceArray gm = DeviceArray.of(runtime(), first);
-        DeviceArray gs = DeviceArray.of(runtime(), second);
-        DeviceArray gmask = DeviceArray.of(runtime(), mask)) {
-      float[] scalars = {1e-3f, 0.1f, 0.9f, 0.95f, 1e-8f, 0.1f, 0.0975f};
-      kernels.adamW(scalars, gv, gg, gm, gs, gmask, n);
-      compare("adamw values", gv.download(), host[0], 1e-5);
-      compare("adamw moments", gs.download(), host[3], 1e-5);
-    }
+    CudaTensor gv = onDevice(values);
+    CudaTensor gsecond = onDevice(second);
+    float[] scalars = {1e-3f, 0.1f, 0.9f, 0.95f, 1e-8f, 0.1f, 0.0975f};
+    kernels.adamW(scalars, gv, onDevice(grads), onDevice(first), gsecond, onDevice(mask), n);
+    compare("adamw values", gv, host[0], 1e-5);
+    compare("adamw moments", gsecond, host[3], 1e-5);
   }
 
-  /** GEMM throughput on square matrices, fp32 and bf16, after a warm-up. */
+  /** GEMM throughput on square matrices of random values, fp32 and bf16, after a warm-up. */
   private void throughput(int size) {
     Cublas.Shape shape = new Cublas.Shape(false, false, size, size, size);
-    long elements = (long) size * size;
-    try (DeviceArray a = DeviceArray.floats(runtime(), elements);
-        DeviceArray b = DeviceArray.floats(runtime(), elements);
-        DeviceArray c = DeviceArray.floats(runtime(), elements);
-        DeviceArray ha = DeviceArray.bf16(runtime(), elements);
-        DeviceArray hb = DeviceArray.bf16(runtime(), elements)) {
-      device.kernels().toBf16(a, ha, elements);
-      device.kernels().toBf16(b, hb, elements);
-      double fp32 =
-          tflops(
-              size, () -> device.cublas().gemm(shape, a.pointer(), b.pointer(), c.pointer(), 1, 0));
-      double bf16 =
-          tflops(
-              size,
-              () -> device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), c.pointer(), 1, 0));
-      System.out.printf(
-          Locale.ROOT,
-          "gemm %d³: fp32 %.1f TFLOP/s, bf16 (fp32 accumulate) %.1f TFLOP/s%n",
-          size,
-          fp32,
-          bf16);
-    }
+    int elements = size * size;
+    CudaTensor a = onDevice(values(elements, 1));
+    CudaTensor b = onDevice(values(elements, 1));
+    CudaTensor c = zeros(elements);
+    CudaTensor ha = bf16(elements);
+    CudaTensor hb = bf16(elements);
+    device.kernels().toBf16(a, ha, elements);
+    device.kernels().toBf16(b, hb, elements);
+    double fp32 =
+        tflops(
+            size, () -> device.cublas().gemm(shape, a.pointer(), b.pointer(), c.pointer(), 1, 0));
+    double halves =
+        tflops(
+            size,
+            () -> device.cublas().gemmBf16(shape, ha.pointer(), hb.pointer(), c.pointer(), 1, 0));
+    System.out.printf(
+        Locale.ROOT,
+        "gemm %d³: fp32 %.1f TFLOP/s, bf16 (fp32 accumulate) %.1f TFLOP/s%n",
+        size,
+        fp32,
+        halves);
   }
 
   private double tflops(int size, Runnable gemm) {
@@ -320,6 +307,24 @@ public final class CudaCheck {
     runtime().synchronize();
     double seconds = (System.nanoTime() - start) / 1e9;
     return 2.0 * size * size * size * repeats / seconds / 1e12;
+  }
+
+  /** A device tensor with {@code values}. */
+  private CudaTensor onDevice(float[] values) {
+    return (CudaTensor) memory.fromHost(values, values.length);
+  }
+
+  private CudaTensor zeros(long n) {
+    return (CudaTensor) memory.zeros(n);
+  }
+
+  /** Room for {@code n} bf16 values, which only kernels and cuBLAS read and write. */
+  private CudaTensor bf16(long n) {
+    return zeros((n + 1) / 2);
+  }
+
+  private void compare(String what, CudaTensor actual, float[] expected, double tolerance) {
+    compare(what, memory.toFloats(actual), expected, tolerance);
   }
 
   private void compare(String what, float[] actual, float[] expected, double tolerance) {
