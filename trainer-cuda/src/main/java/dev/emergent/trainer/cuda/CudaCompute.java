@@ -10,7 +10,6 @@ import dev.emergent.trainer.kernels.AdamWKernel;
 import dev.emergent.trainer.kernels.DecodeAttentionKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -44,8 +43,7 @@ final class CudaCompute implements Compute {
   }
 
   private CudaTensor allocate(long... shape) {
-    long length = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-    return new CudaTensor(new CudaTensor.Allocation(runtime, length * Float.BYTES), 0, shape);
+    return CudaTensor.zeros(runtime, shape);
   }
 
   @Override

@@ -34,7 +34,12 @@ final class CudaTensor implements Tensor, DeviceMemory {
     this.allocation = allocation;
     this.offset = offset;
     this.shape = shape.clone();
-    this.length = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    this.length = Tensor.lengthOf(shape);
+  }
+
+  /** A new tensor of zeros in an allocation of its own. */
+  static CudaTensor zeros(CudaRuntime runtime, long... shape) {
+    return new CudaTensor(new Allocation(runtime, Tensor.lengthOf(shape) * Float.BYTES), 0, shape);
   }
 
   @Override

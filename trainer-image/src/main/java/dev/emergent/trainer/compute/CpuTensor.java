@@ -37,10 +37,7 @@ public record CpuTensor(INDArray array) implements Tensor {
 
   @Override
   public Tensor slice(long offset, long... shape) {
-    long length = 1;
-    for (long size : shape) {
-      length *= size;
-    }
+    long length = Tensor.lengthOf(shape);
     if (array.rank() == 1) {
       return new CpuTensor(
           array.get(NDArrayIndex.interval(offset, offset + length)).reshape('c', shape));

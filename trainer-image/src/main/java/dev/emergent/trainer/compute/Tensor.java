@@ -14,8 +14,13 @@ public interface Tensor {
   }
 
   default long length() {
+    return lengthOf(shape());
+  }
+
+  /** How many elements a tensor of {@code shape} holds. */
+  static long lengthOf(long... shape) {
     long length = 1;
-    for (long size : shape()) {
+    for (long size : shape) {
       length *= size;
     }
     return length;
