@@ -143,6 +143,14 @@ public final class Gpt {
     return scalarHead;
   }
 
+  /**
+   * The scalar head's score at each of the B·T positions of ids, read back to the host; the head's
+   * {@link ScalarHead#backward} then follows this pass.
+   */
+  public double[] scores(int[] ids, int batch, int time) {
+    return compute.toDoubles(scalarHead().forward(hidden(ids, batch, time)));
+  }
+
   /** Runs the model on ids [B·T] and returns logits [B·T, V] (reused by the next call). */
   public Tensor logits(int[] ids, int batch, int time) {
     hidden(ids, batch, time);

@@ -163,10 +163,7 @@ final class PpoRollouts {
       float[] policyLogits = policy.compute().toFloats(policy.logits(ids, chunk.size(), time));
       float[] referenceLogits =
           reference.compute().toFloats(reference.logits(ids, chunk.size(), time));
-      double[] values =
-          value
-              .compute()
-              .toDoubles(value.scalarHead().forward(value.hidden(ids, chunk.size(), time)));
+      double[] values = value.scores(ids, chunk.size(), time);
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);
         s.oldLogProbs = logProbs(policyLogits, r, s);
@@ -182,11 +179,7 @@ final class PpoRollouts {
 
   void scoreWithRewardModel(List<PpoSample> samples) {
     for (List<PpoSample> chunk : chunks(samples)) {
-      double[] scores =
-          reward
-              .compute()
-              .toDoubles(
-                  reward.scalarHead().forward(reward.hidden(ids(chunk), chunk.size(), time)));
+      double[] scores = reward.scores(ids(chunk), chunk.size(), time);
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);
         s.score = scores[r * time + s.last] + rewardOffset;

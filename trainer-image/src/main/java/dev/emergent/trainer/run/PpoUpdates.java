@@ -79,10 +79,7 @@ final class PpoUpdates {
     for (int c = 0; c < chunks.size(); c++) {
       List<PpoSample> chunk = chunks.get(c);
       int[] ids = rollouts.ids(chunk);
-      double[] predicted =
-          value
-              .compute()
-              .toDoubles(value.scalarHead().forward(value.hidden(ids, chunk.size(), time)));
+      double[] predicted = value.scores(ids, chunk.size(), time);
       double[] grad = new double[predicted.length]; // [N, 1]
       for (int r = 0; r < chunk.size(); r++) {
         PpoSample s = chunk.get(r);

@@ -146,9 +146,7 @@ public final class RewardTraining implements StageLoop {
       System.arraycopy(PromptFormat.fit(sequence, time), 0, ids, i * time, time);
       last[i] = i * time + PromptFormat.scorePosition(sequence, time);
     }
-    double[] scores =
-        gpt.compute()
-            .toDoubles(gpt.scalarHead().forward(gpt.hidden(ids, OFFSET_DEMONSTRATIONS, time)));
+    double[] scores = gpt.scores(ids, OFFSET_DEMONSTRATIONS, time);
     double sum = 0;
     for (int index : last) {
       sum += scores[index];
@@ -157,10 +155,7 @@ public final class RewardTraining implements StageLoop {
   }
 
   private Scores forward(PreferenceBatches.Pairs batch) {
-    double[] scores =
-        gpt.compute()
-            .toDoubles(
-                gpt.scalarHead().forward(gpt.hidden(batch.ids(), 2 * batch.pairs(), batch.time())));
+    double[] scores = gpt.scores(batch.ids(), 2 * batch.pairs(), batch.time());
     double[] chosen = new double[batch.pairs()];
     double[] rejected = new double[batch.pairs()];
     for (int p = 0; p < batch.pairs(); p++) {
