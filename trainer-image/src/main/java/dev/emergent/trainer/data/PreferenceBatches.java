@@ -13,7 +13,9 @@ public final class PreferenceBatches {
   private final int time;
   private final PromptFormat format;
 
-  /** Token ids [2·pairs, T] flattened, and the flat index of each row's END. */
+  /**
+   * Token ids [2·pairs, T] flattened (T up to the context), and the flat index of each row's END.
+   */
   public record Pairs(int pairs, int time, int[] ids, int[] last) {}
 
   public PreferenceBatches(
@@ -36,21 +38,28 @@ public final class PreferenceBatches {
     return rows(true, EVAL_STREAM - index, first, count);
   }
 
+  /**
+   * The rows of {@code count} pairs, as long as the longest of them: the reward is read at each
+   * row's last token, which a causal model computes without the padding after it.
+   */
   private Pairs rows(boolean heldOut, long stream, int first, int count) {
-    int[] ids = new int[2 * count * time];
-    int[] last = new int[2 * count];
+    int[][] sequences = new int[2 * count][];
     for (int p = 0; p < count; p++) {
       PostTrainingData.Preference pair =
           data.preference(new SplittableRandom(Seeds.mix(seed, stream, first + p)), heldOut);
-      put(ids, last, 2 * p, format.withCompletion(pair.prompt(), pair.chosen()));
-      put(ids, last, 2 * p + 1, format.withCompletion(pair.prompt(), pair.rejected()));
+      sequences[2 * p] = format.withCompletion(pair.prompt(), pair.chosen());
+      sequences[2 * p + 1] = format.withCompletion(pair.prompt(), pair.rejected());
     }
-    return new Pairs(count, time, ids, last);
-  }
-
-  private void put(int[] ids, int[] last, int row, int[] sequence) {
-    int[] fitted = PromptFormat.fit(sequence, time);
-    System.arraycopy(fitted, 0, ids, row * time, time);
-    last[row] = row * time + PromptFormat.scorePosition(sequence, time);
+    int used = 1;
+    for (int[] sequence : sequences) {
+      used = Math.max(used, PromptFormat.scorePosition(sequence, time) + 1);
+    }
+    int[] ids = new int[sequences.length * used];
+    int[] last = new int[sequences.length];
+    for (int row = 0; row < sequences.length; row++) {
+      System.arraycopy(PromptFormat.fit(sequences[row], time), 0, ids, row * used, used);
+      last[row] = row * used + PromptFormat.scorePosition(sequences[row], time);
+    }
+    return new Pairs(count, used, ids, last);
   }
 }

@@ -2,6 +2,7 @@ package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
@@ -158,19 +159,17 @@ final class PpoRollouts {
 
   /** Old and reference log-probabilities, values and reward-model scores of a rollout. */
   void score(List<PpoSample> rollout) {
-    for (List<PpoSample> chunk : chunks(rollout)) {
-      int[] ids = ids(chunk);
-      float[] policyLogits = policy.compute().toFloats(policy.logits(ids, chunk.size(), time));
-      float[] referenceLogits =
-          reference.compute().toFloats(reference.logits(ids, chunk.size(), time));
-      double[] values = value.scores(ids, chunk.size(), time);
+    for (Chunk chunk : chunks(rollout)) {
+      float[] policyLogits = policy.compute().toFloats(chunk.logits(policy));
+      float[] referenceLogits = reference.compute().toFloats(chunk.logits(reference));
+      double[] values = chunk.scores(value);
       for (int r = 0; r < chunk.size(); r++) {
-        PpoSample s = chunk.get(r);
-        s.oldLogProbs = logProbs(policyLogits, r, s);
-        s.refLogProbs = logProbs(referenceLogits, r, s);
+        PpoSample s = chunk.sample(r);
+        s.oldLogProbs = logProbs(policyLogits, chunk, r);
+        s.refLogProbs = logProbs(referenceLogits, chunk, r);
         s.values = new double[s.actions];
         for (int a = 0; a < s.actions; a++) {
-          s.values[a] = values[r * time + s.firstAction + a];
+          s.values[a] = values[chunk.at(r, s.firstAction + a)];
         }
       }
     }
@@ -178,11 +177,11 @@ final class PpoRollouts {
   }
 
   void scoreWithRewardModel(List<PpoSample> samples) {
-    for (List<PpoSample> chunk : chunks(samples)) {
-      double[] scores = reward.scores(ids(chunk), chunk.size(), time);
+    for (Chunk chunk : chunks(samples)) {
+      double[] scores = chunk.scores(reward);
       for (int r = 0; r < chunk.size(); r++) {
-        PpoSample s = chunk.get(r);
-        s.score = scores[r * time + s.last] + rewardOffset;
+        PpoSample s = chunk.sample(r);
+        s.score = scores[chunk.at(r, s.last)] + rewardOffset;
       }
     }
   }
@@ -210,13 +209,13 @@ final class PpoRollouts {
   /** Summed entropy of the policy over the rollout's action positions. */
   double entropySum(List<PpoSample> rollout) {
     double total = 0;
-    for (List<PpoSample> chunk : chunks(rollout)) {
-      float[] logits = policy.compute().toFloats(policy.logits(ids(chunk), chunk.size(), time));
+    for (Chunk chunk : chunks(rollout)) {
+      float[] logits = policy.compute().toFloats(chunk.logits(policy));
       int v = policy.shape().vocab();
       for (int r = 0; r < chunk.size(); r++) {
-        PpoSample s = chunk.get(r);
+        PpoSample s = chunk.sample(r);
         for (int a = 0; a < s.actions; a++) {
-          int base = ((r * time) + s.firstAction + a) * v;
+          int base = chunk.at(r, s.firstAction + a) * v;
           double[] logp = logSoftmax(logits, base, policy.shape().usedVocab());
           for (double lp : logp) {
             total -= Math.exp(lp) * lp;
@@ -227,12 +226,13 @@ final class PpoRollouts {
     return total;
   }
 
-  /** log π(target) at a sample's action positions, from flat logits [B·T, V]. */
-  double[] logProbs(float[] logits, int row, PpoSample s) {
+  /** log π(target) at the action positions of a chunk's row, from its flat logits [B·T, V]. */
+  double[] logProbs(float[] logits, Chunk chunk, int row) {
+    PpoSample s = chunk.sample(row);
     int v = policy.shape().vocab();
     double[] out = new double[s.actions];
     for (int a = 0; a < s.actions; a++) {
-      int position = row * time + s.firstAction + a;
+      int position = chunk.at(row, s.firstAction + a);
       double[] logp = logSoftmax(logits, position * v, policy.shape().usedVocab());
       out[a] = logp[s.targets[s.firstAction + a]];
     }
@@ -256,19 +256,58 @@ final class PpoRollouts {
     return out;
   }
 
-  List<List<PpoSample>> chunks(List<PpoSample> samples) {
-    List<List<PpoSample>> chunks = new ArrayList<>();
+  /** The samples in micro-batches. */
+  List<Chunk> chunks(List<PpoSample> samples) {
+    List<Chunk> chunks = new ArrayList<>();
     for (int i = 0; i < samples.size(); i += config.microBatchSize()) {
-      chunks.add(samples.subList(i, Math.min(samples.size(), i + config.microBatchSize())));
+      chunks.add(
+          new Chunk(samples.subList(i, Math.min(samples.size(), i + config.microBatchSize()))));
     }
     return chunks;
   }
 
-  int[] ids(List<PpoSample> chunk) {
-    int[] ids = new int[chunk.size() * time];
-    for (int r = 0; r < chunk.size(); r++) {
-      System.arraycopy(chunk.get(r).ids, 0, ids, r * time, time);
+  /**
+   * A micro-batch of samples as model input: each row cut after the chunk's last position that is
+   * read (an action, or the token the reward is read at), since a causal model computes those
+   * without the padding after them; short answers leave most of the context unused.
+   */
+  static final class Chunk {
+    private final List<PpoSample> samples;
+    final int time;
+    final int[] ids;
+
+    Chunk(List<PpoSample> samples) {
+      this.samples = samples;
+      int used = 1;
+      for (PpoSample s : samples) {
+        used = Math.max(used, Math.max(s.firstAction + s.actions, s.last + 1));
+      }
+      time = used;
+      ids = new int[samples.size() * time];
+      for (int r = 0; r < samples.size(); r++) {
+        System.arraycopy(samples.get(r).ids, 0, ids, r * time, time);
+      }
     }
-    return ids;
+
+    int size() {
+      return samples.size();
+    }
+
+    PpoSample sample(int row) {
+      return samples.get(row);
+    }
+
+    /** Flat index of a row's position. */
+    int at(int row, int position) {
+      return row * time + position;
+    }
+
+    Tensor logits(Gpt model) {
+      return model.logits(ids, size(), time);
+    }
+
+    double[] scores(Gpt model) {
+      return model.scores(ids, size(), time);
+    }
   }
 }

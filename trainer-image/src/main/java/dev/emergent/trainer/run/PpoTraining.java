@@ -38,7 +38,6 @@ public final class PpoTraining implements StageLoop {
   private final AdamW valueOptimizer;
   private final ExactMatch exactMatch;
   private final LearningRateSchedule schedule;
-  private final int time;
   private final DataParallel dataParallel;
   private final PpoRollouts rollouts;
   private final PpoUpdates objectives;
@@ -68,7 +67,6 @@ public final class PpoTraining implements StageLoop {
     this.policyOptimizer = policyOptimizer;
     this.exactMatch = exactMatch;
     this.schedule = new LearningRateSchedule(config.optimizer(), config.steps());
-    this.time = config.model().contextLength();
     this.klCoef = ppo.klCoef();
     var shape = policy.shape();
     reference = new Gpt(shape, policy.compute());
@@ -154,7 +152,7 @@ public final class PpoTraining implements StageLoop {
             dataParallel,
             config.optimizer().gradClipNorm(),
             learningRate);
-        tokens += (long) batch.size() * time * 2;
+        tokens += 2 * update.tokens(); // the value update reads the same positions
         updates++;
       }
     }

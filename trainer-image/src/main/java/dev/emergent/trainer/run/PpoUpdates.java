@@ -17,7 +17,6 @@ final class PpoUpdates {
   private final Gpt value;
   private final PpoRollouts rollouts;
   private final DataParallel dataParallel;
-  private final int time;
 
   PpoUpdates(
       StageConfig config, Gpt policy, Gpt value, PpoRollouts rollouts, DataParallel dataParallel) {
@@ -26,10 +25,10 @@ final class PpoUpdates {
     this.policy = policy;
     this.value = value;
     this.rollouts = rollouts;
-    this.time = config.model().contextLength();
   }
 
-  record Update(double loss, long clipped) {}
+  /** A policy update's loss, its clipped actions, and the token positions it computed. */
+  record Update(double loss, long clipped, long tokens) {}
 
   /**
    * Clipped surrogate −min(ρA, clip(ρ, 1±ε)A) averaged over the minibatch's response tokens; its
@@ -39,17 +38,18 @@ final class PpoUpdates {
     policy.parameters().zeroGrads();
     double loss = 0;
     long clipped = 0;
-    List<List<PpoSample>> chunks = rollouts.chunks(minibatch);
+    long tokens = 0;
+    List<PpoRollouts.Chunk> chunks = rollouts.chunks(minibatch);
     for (int c = 0; c < chunks.size(); c++) {
-      List<PpoSample> chunk = chunks.get(c);
-      int[] ids = rollouts.ids(chunk);
-      float[] logits = policy.compute().toFloats(policy.logits(ids, chunk.size(), time));
-      int[] targets = new int[chunk.size() * time];
-      double[] weights = new double[chunk.size() * time];
+      PpoRollouts.Chunk chunk = chunks.get(c);
+      float[] logits = policy.compute().toFloats(chunk.logits(policy));
+      tokens += chunk.ids.length;
+      int[] targets = new int[chunk.ids.length];
+      double[] weights = new double[chunk.ids.length];
       for (int r = 0; r < chunk.size(); r++) {
-        PpoSample s = chunk.get(r);
-        System.arraycopy(s.targets, 0, targets, r * time, time);
-        double[] logp = rollouts.logProbs(logits, r, s);
+        PpoSample s = chunk.sample(r);
+        System.arraycopy(s.targets, 0, targets, chunk.at(r, 0), chunk.time);
+        double[] logp = rollouts.logProbs(logits, chunk, r);
         for (int a = 0; a < s.actions; a++) {
           double ratio = Math.exp(logp[a] - s.oldLogProbs[a]);
           double adv = s.advantages[a];
@@ -61,30 +61,29 @@ final class PpoUpdates {
             clipped++;
           } else {
             // dL/dlog π = −A·ρ/n, and the head's loss has dL/dlog π = −weight, so weight = A·ρ/n.
-            weights[r * time + s.firstAction + a] = adv * ratio / actions;
+            weights[chunk.at(r, s.firstAction + a)] = adv * ratio / actions;
           }
         }
       }
       policy.loss(targets, weights, 1);
       policy.backward(c == chunks.size() - 1 ? dataParallel.overlap(policy.parameters()) : NONE);
     }
-    return new Update(loss, clipped);
+    return new Update(loss, clipped, tokens);
   }
 
   /** Clipped value loss 0.5·max((V − R)², (clip(V, V_old ± ε) − R)²) over response tokens. */
   double clippedValueLoss(List<PpoSample> minibatch, long actions) {
     value.parameters().zeroGrads();
     double loss = 0;
-    List<List<PpoSample>> chunks = rollouts.chunks(minibatch);
+    List<PpoRollouts.Chunk> chunks = rollouts.chunks(minibatch);
     for (int c = 0; c < chunks.size(); c++) {
-      List<PpoSample> chunk = chunks.get(c);
-      int[] ids = rollouts.ids(chunk);
-      double[] predicted = value.scores(ids, chunk.size(), time);
+      PpoRollouts.Chunk chunk = chunks.get(c);
+      double[] predicted = chunk.scores(value);
       double[] grad = new double[predicted.length]; // [N, 1]
       for (int r = 0; r < chunk.size(); r++) {
-        PpoSample s = chunk.get(r);
+        PpoSample s = chunk.sample(r);
         for (int a = 0; a < s.actions; a++) {
-          int index = r * time + s.firstAction + a;
+          int index = chunk.at(r, s.firstAction + a);
           double v = predicted[index];
           double old = s.values[a];
           double clippedV =

@@ -74,7 +74,9 @@ public final class Training implements StageLoop {
     int firstRow = dataParallel.index() * perRank;
     List<Batch> micro = new ArrayList<>();
     for (int m = 0; m < config.gradientAccumulation(); m++) {
-      micro.add(data.train(step, firstRow + m * config.microBatchSize(), config.microBatchSize()));
+      micro.add(
+          data.train(step, firstRow + m * config.microBatchSize(), config.microBatchSize())
+              .trimmed());
     }
     double localWeight = micro.stream().mapToDouble(Batch::weightSum).sum();
     double normalizer = dataParallel.sum(localWeight)[0];
@@ -124,7 +126,7 @@ public final class Training implements StageLoop {
   public double evalLoss() {
     double total = 0;
     for (int i = 0; i < EVAL_BATCHES; i++) {
-      Batch batch = data.heldOut(i, 0, config.microBatchSize());
+      Batch batch = data.heldOut(i, 0, config.microBatchSize()).trimmed();
       total += gpt.forward(batch, batch.weightSum());
     }
     return total / EVAL_BATCHES;
