@@ -7,6 +7,7 @@ import dev.emergent.trainer.kernels.GeluKernel;
 import dev.emergent.trainer.kernels.LayerNormKernel;
 import dev.emergent.trainer.kernels.SumKernel;
 import dev.emergent.trainer.tensor.Blas;
+import dev.emergent.trainer.tensor.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -42,7 +43,18 @@ final class CpuCompute implements Compute {
 
   @Override
   public Tensor fromHost(float[] values, long... shape) {
-    return new CpuTensor(Nd4j.create(values, shape, dataType));
+    if (values.length != Tensor.lengthOf(shape)) {
+      throw new IllegalArgumentException(
+          values.length + " values for shape " + java.util.Arrays.toString(shape));
+    }
+    // One bulk copy: ND4J's own float[] constructor and asFloat go element by element, which
+    // showed as several percent of a decoding step.
+    if (dataType != DataType.FLOAT) {
+      return new CpuTensor(Nd4j.create(values, shape, dataType));
+    }
+    INDArray array = Nd4j.createUninitialized(dataType, shape);
+    Memory.of(array).asFloatBuffer().put(values, 0, (int) array.length());
+    return new CpuTensor(array);
   }
 
   @Override
@@ -52,7 +64,13 @@ final class CpuCompute implements Compute {
 
   @Override
   public float[] toFloats(Tensor tensor) {
-    return dense(tensor).data().asFloat();
+    INDArray array = dense(tensor);
+    if (array.dataType() != DataType.FLOAT) {
+      return array.data().asFloat();
+    }
+    float[] values = new float[(int) array.length()];
+    Memory.of(array).asFloatBuffer().get(values);
+    return values;
   }
 
   @Override

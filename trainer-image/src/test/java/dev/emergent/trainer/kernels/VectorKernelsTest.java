@@ -90,19 +90,30 @@ class VectorKernelsTest {
 
   @Test
   void decode_attention() {
-    DecodeAttentionKernel.Shape shape = new DecodeAttentionKernel.Shape(3, 2, 16 + 5, 9, 6);
+    decodeAttention(new DecodeAttentionKernel.Shape(3, 2, 16 + 5, 9, 6));
+  }
+
+  /** A decoding step of the quickstart's rollouts: enough work to split over threads. */
+  @Test
+  void decode_attention_of_a_batch() {
+    decodeAttention(new DecodeAttentionKernel.Shape(64, 4, 32, 28, 20));
+  }
+
+  private static void decodeAttention(DecodeAttentionKernel.Shape shape) {
     int width = shape.width();
-    float[] packed = random(22, 1, 3L * 3 * width).toFloatVector();
-    float[] keys = random(23, 1, 3L * 9 * width).toFloatVector();
-    float[] values = random(24, 1, 3L * 9 * width).toFloatVector();
-    float[] vector = new float[3 * width];
-    float[] reference = new float[3 * width];
+    int rows = shape.rows();
+    float[] packed = random(22, 1, 3L * rows * width).toFloatVector();
+    float[] keys = random(23, 1, (long) rows * shape.cachePositions() * width).toFloatVector();
+    float[] values = random(24, 1, (long) rows * shape.cachePositions() * width).toFloatVector();
+    float[] vector = new float[rows * width];
+    float[] reference = new float[rows * width];
 
     DecodeAttentionKernel.attend(shape, packed, keys, values, vector);
     DecodeAttentionKernel.attendScalar(shape, packed, keys, values, reference);
 
     assertThat(vector).containsExactly(reference, org.assertj.core.data.Offset.offset(2e-5f));
     assertThat(vector[0]).isNotZero();
+    assertThat(vector[vector.length - 1]).isNotZero();
   }
 
   @Test
