@@ -82,7 +82,7 @@ def main():
     ids = torch.randint(32, 127, (prompts, prompt_tokens))
     generate(model, ids, new_tokens, layers)
     best = float("inf")
-    for _ in range(3):
+    for _ in range(10):  # as many timed runs as Emergent's side
         start = time.perf_counter()
         generate(model, ids, new_tokens, layers)
         best = min(best, time.perf_counter() - start)

@@ -13,11 +13,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Emergent's side of bench/generation: greedy decoding of a batch of prompts through {@link
  * Generator} (the trainer's layers with a KV cache). Prints one JSON line: generated tokens per
- * second (the best of five runs after five warm-up runs, which the JIT needs to compile the decode
- * path; PyTorch's eager mode has nothing to warm) and how many were generated. Usage:
- * GenerationBenchmark LAYERS D_MODEL HEADS CONTEXT PROMPTS PROMPT_TOKENS NEW_TOKENS
+ * second (the best of {@value #TIMED} runs after {@value #WARM_UP} warm-up runs: the JIT needs a
+ * few thousand calls of the decode path's vector kernels before it compiles them with their
+ * intrinsics, and a rollout-heavy stage such as PPO runs far more; PyTorch's eager mode has nothing
+ * to warm) and how many were generated. Usage: GenerationBenchmark LAYERS D_MODEL HEADS CONTEXT
+ * PROMPTS PROMPT_TOKENS NEW_TOKENS
  */
 public final class GenerationBenchmark {
+  static final int WARM_UP = 30;
+  static final int TIMED = 10;
+
   private GenerationBenchmark() {}
 
   public static void main(String[] args) {
@@ -41,12 +46,12 @@ public final class GenerationBenchmark {
           new Generator.Request(prompt, Generator.Sampling.greedy(newTokens), random.split()));
     }
     Generator generator = new Generator(gpt);
-    for (int run = 0; run < 5; run++) {
+    for (int run = 0; run < WARM_UP; run++) {
       generator.completeAll(requests);
     }
     double best = Double.MAX_VALUE;
     long generated = 0;
-    for (int run = 0; run < 5; run++) {
+    for (int run = 0; run < TIMED; run++) {
       long start = System.nanoTime();
       List<Generator.Completion> completions = generator.completeAll(requests);
       best = Math.min(best, (System.nanoTime() - start) / 1e9);
