@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The quickstart's five stages (examples/quickstart.yaml: 0.8M parameters, 1-digit arithmetic) on
  * one rank, chained through their checkpoints as the planner plans them; about two and a half
- * minutes on 2 cores. What it reaches varies from run to run of the same code (two compute threads
- * do not add up in the same order every time, and 100 steps of SFT amplify that): SFT's greedy
+ * minutes on 2 cores. What it reaches varies from run to run of the same code (its two compute
+ * threads do not give the same weights every time, and 100 steps of SFT amplify that): SFT's greedy
  * exact match on held-out prompts measured 0.28, 0.45, 0.66, 0.67 and 0.70 in five runs on
  * 2026-12-01, with and without batches cut to their longest sequence (chance about 0.05); PPO (60
  * rollouts of 64) moved sampled exact match 0.58 → 0.71 in one and 0.27 → 0.24 in another, with a
