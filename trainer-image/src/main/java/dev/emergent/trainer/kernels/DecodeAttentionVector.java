@@ -4,7 +4,6 @@ import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * {@link DecodeAttentionKernel} on float vectors, its sequences split over threads. Per head: the
@@ -69,7 +68,7 @@ final class DecodeAttentionVector {
             FloatVector.fromArray(S, packed, query + j)
                 .fma(FloatVector.fromArray(S, keys, k + j), dots);
       }
-      float dot = dots.reduceLanes(VectorOperators.ADD);
+      float dot = Lanes.sum(dots);
       for (int j = bound; j < hd; j++) {
         dot += packed[query + j] * keys[k + j];
       }
@@ -87,11 +86,11 @@ final class DecodeAttentionVector {
     }
     FloatVector sums = FloatVector.zero(S);
     for (int t = 0; t < bound; t += WIDTH) {
-      FloatVector e = FloatVector.fromArray(S, weights, t).sub(max).lanewise(VectorOperators.EXP);
+      FloatVector e = Lanes.exp(FloatVector.fromArray(S, weights, t).sub(max));
       e.intoArray(weights, t);
       sums = sums.add(e);
     }
-    float sum = sums.reduceLanes(VectorOperators.ADD);
+    float sum = Lanes.sum(sums);
     for (int t = bound; t < n; t++) {
       weights[t] = (float) Math.exp(weights[t] - max);
       sum += weights[t];

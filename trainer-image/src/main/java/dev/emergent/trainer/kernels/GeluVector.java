@@ -9,7 +9,6 @@ import static dev.emergent.trainer.kernels.Lanes.store;
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link GeluKernel} on float vectors; each method returns how many leading elements it did. */
@@ -57,7 +56,7 @@ final class GeluVector {
 
   /** tanh(u) = 1 − 2/(e^(2u) + 1): saturates to ±1 where e^(2u) overflows or vanishes. */
   private static FloatVector tanhOf(FloatVector u) {
-    FloatVector e = u.mul(2f).lanewise(VectorOperators.EXP).add(1f);
+    FloatVector e = Lanes.exp(u.mul(2f)).add(1f);
     return FloatVector.broadcast(S, 2f).div(e).neg().add(1f);
   }
 }

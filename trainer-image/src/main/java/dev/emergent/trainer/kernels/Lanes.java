@@ -2,7 +2,12 @@ package dev.emergent.trainer.kernels;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Float vectors and scalars at element indices of a native-order buffer (see {@link Memory}). */
@@ -12,7 +17,72 @@ final class Lanes {
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final FloatVector ZERO = FloatVector.zero(S);
 
+  /** Each rotates the lanes by half the span of the one before: WIDTH/2, …, 2, 1. */
+  private static final List<VectorShuffle<Float>> HALVES = halves();
+
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HIGH = 0.693359375f;
+  private static final float LN2_LOW = -2.12194440e-4f;
+
+  /** Cephes' coefficients for e^r ≈ 1 + r + r²·p(r), highest power first. */
+  private static final float[] EXP_POLYNOMIAL = {
+    1.9875691500e-4f,
+    1.3981999507e-3f,
+    8.3334519073e-3f,
+    4.1665795894e-2f,
+    1.6666665459e-1f,
+    5.0000001201e-1f
+  };
+
+  /** 1.5·2^23: adding and subtracting it rounds a float below 2^22 to the nearest integer. */
+  private static final float ROUNDER = 12582912f;
+
   private Lanes() {}
+
+  private static List<VectorShuffle<Float>> halves() {
+    List<VectorShuffle<Float>> halves = new ArrayList<>();
+    for (int span = WIDTH / 2; span >= 1; span /= 2) {
+      int rotation = span;
+      halves.add(VectorShuffle.fromOp(S, i -> (i + rotation) % WIDTH));
+    }
+    return List.copyOf(halves);
+  }
+
+  /**
+   * The sum of the lanes, always added in the same tree. {@code reduceLanes(ADD)} adds them in one
+   * order in the Vector API's Java code and in another once the JIT has compiled the caller, so a
+   * run's numbers depended on when compilation happened: two runs of the same training differed
+   * from their first steps.
+   */
+  static float sum(FloatVector v) {
+    for (VectorShuffle<Float> half : HALVES) {
+      v = v.add(v.rearrange(half));
+    }
+    return v.lane(0);
+  }
+
+  /**
+   * e^x per lane, from additions, products and bit operations only, so that it gives the same bits
+   * compiled or not ({@code lanewise(EXP)} is Math.exp lane by lane before compilation and another
+   * library after). Cephes' expf: x = n·ln2 + r with n an integer and |r| ≤ ln2/2, e^r by its
+   * polynomial (about 1 ulp), 2^n put in the exponent bits. Inputs are clamped to [−87.3, 88.7], so
+   * tiny results stay at the smallest normal float and x ≥ 88.7 gives infinity; callers need
+   * neither subnormals nor finite huge values.
+   */
+  static FloatVector exp(FloatVector x) {
+    FloatVector clamped = x.max(-87.33654f).min(88.37626f);
+    FloatVector n = clamped.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), clamped);
+    r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+    FloatVector p = FloatVector.broadcast(S, EXP_POLYNOMIAL[0]);
+    for (int i = 1; i < EXP_POLYNOMIAL.length; i++) {
+      p = p.fma(r, FloatVector.broadcast(S, EXP_POLYNOMIAL[i]));
+    }
+    FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
+    IntVector exponent = (IntVector) n.convert(VectorOperators.F2I, 0);
+    FloatVector power = exponent.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return er.mul(power);
+  }
 
   /**
    * Runs body over the whole vectors of [0, n), split over threads ({@link Parallel}); {@code

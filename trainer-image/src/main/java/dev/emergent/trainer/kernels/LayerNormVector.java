@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link LayerNormKernel} on float vectors, every row; returns the rows done. */
@@ -63,7 +62,7 @@ final class LayerNormVector {
     for (int j = 0; j < bound; j += WIDTH) {
       sums = sums.add(load(x, base + j));
     }
-    float sum = sums.reduceLanes(VectorOperators.ADD);
+    float sum = Lanes.sum(sums);
     for (int j = bound; j < dim; j++) {
       sum += get(x, base + j);
     }
@@ -73,7 +72,7 @@ final class LayerNormVector {
       FloatVector centered = load(x, base + j).sub(mean);
       squares = centered.fma(centered, squares);
     }
-    float variance = squares.reduceLanes(VectorOperators.ADD);
+    float variance = Lanes.sum(squares);
     for (int j = bound; j < dim; j++) {
       float centered = get(x, base + j) - mean;
       variance += centered * centered;
@@ -155,8 +154,8 @@ final class LayerNormVector {
       store(d.fma(xhat, load(gainGrad, j)), gainGrad, j);
       store(d.add(load(shiftGrad, j)), shiftGrad, j);
     }
-    float sumG = sumsG.reduceLanes(VectorOperators.ADD);
-    float sumGx = sumsGx.reduceLanes(VectorOperators.ADD);
+    float sumG = Lanes.sum(sumsG);
+    float sumGx = Lanes.sum(sumsGx);
     for (int j = bound; j < dim; j++) {
       float d = get(dy, base + j);
       float xhat = get(normalized, base + j);

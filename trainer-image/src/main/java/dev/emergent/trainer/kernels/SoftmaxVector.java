@@ -46,11 +46,11 @@ final class SoftmaxVector {
       }
       FloatVector sums = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector e = load(s, base + j).sub(max).lanewise(VectorOperators.EXP);
+        FloatVector e = Lanes.exp(load(s, base + j).sub(max));
         store(e, s, base + j);
         sums = sums.add(e);
       }
-      float sum = sums.reduceLanes(VectorOperators.ADD);
+      float sum = Lanes.sum(sums);
       for (int j = bound; j < seen; j++) {
         float e = (float) Math.exp(get(s, base + j) - max);
         put(s, base + j, e);
@@ -76,7 +76,7 @@ final class SoftmaxVector {
       for (int j = 0; j < bound; j += WIDTH) {
         dots = load(p, base + j).fma(load(dp, base + j), dots);
       }
-      float dot = dots.reduceLanes(VectorOperators.ADD);
+      float dot = Lanes.sum(dots);
       for (int j = bound; j < seen; j++) {
         dot += get(p, base + j) * get(dp, base + j);
       }
