@@ -8,6 +8,7 @@ import dev.emergent.trainer.kernels.LayerNormKernel;
 import dev.emergent.trainer.kernels.SumKernel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Memory;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,7 +46,7 @@ final class CpuCompute implements Compute {
   public Tensor fromHost(float[] values, long... shape) {
     if (values.length != Tensor.lengthOf(shape)) {
       throw new IllegalArgumentException(
-          values.length + " values for shape " + java.util.Arrays.toString(shape));
+          values.length + " values for shape " + Arrays.toString(shape));
     }
     // One bulk copy: ND4J's own float[] constructor and asFloat go element by element, which
     // showed as several percent of a decoding step.
@@ -53,7 +54,7 @@ final class CpuCompute implements Compute {
       return new CpuTensor(Nd4j.create(values, shape, dataType));
     }
     INDArray array = Nd4j.createUninitialized(dataType, shape);
-    Memory.of(array).asFloatBuffer().put(values, 0, (int) array.length());
+    Memory.of(array).asFloatBuffer().put(values);
     return new CpuTensor(array);
   }
 

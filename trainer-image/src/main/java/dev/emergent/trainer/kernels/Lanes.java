@@ -65,9 +65,9 @@ final class Lanes {
    * e^x per lane, from additions, products and bit operations only, so that it gives the same bits
    * compiled or not ({@code lanewise(EXP)} is Math.exp lane by lane before compilation and another
    * library after). Cephes' expf: x = n·ln2 + r with n an integer and |r| ≤ ln2/2, e^r by its
-   * polynomial (about 1 ulp), 2^n put in the exponent bits. Inputs are clamped to [−87.3, 88.7], so
-   * tiny results stay at the smallest normal float and x ≥ 88.7 gives infinity; callers need
-   * neither subnormals nor finite huge values.
+   * polynomial (about 1 ulp), 2^n put in the exponent bits. Inputs are clamped to [−87.34, 88.376]
+   * (n from −126 to 127, normal floats only): results saturate at the smallest normal float and at
+   * about 2.4e38, which no caller tells from 0 and infinity.
    */
   static FloatVector exp(FloatVector x) {
     FloatVector clamped = x.max(-87.33654f).min(88.37626f);
