@@ -48,14 +48,15 @@ and the Role of each watched namespace, so the two modes cannot drift apart.
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
-# Per-attempt objects, created and deleted by name; never read back, so no get, list or watch:
-# the operator cannot read Secrets it did not write.
+# A run's token Secret, headless Service and NetworkPolicy: created once per run and deleted with
+# it by the garbage collector (owner reference); never read back, so no get, list or watch: the
+# operator cannot read Secrets it did not write.
 - apiGroups: [""]
-  resources: [configmaps, secrets, services]
-  verbs: [create, delete]
+  resources: [secrets, services]
+  verbs: [create]
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
-  verbs: [create, delete]
+  verbs: [create]
 # The run's checkpoint claim: created once, read for its binding phase (VolumeNotBound).
 - apiGroups: [""]
   resources: [persistentvolumeclaims]

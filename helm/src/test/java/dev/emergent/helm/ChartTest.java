@@ -100,8 +100,7 @@ class ChartTest {
     assertThat(rules)
         .filteredOn(rule -> texts(rule.path("resources")).contains("secrets"))
         .singleElement()
-        .satisfies(
-            rule -> assertThat(texts(rule.path("verbs"))).containsExactly("create", "delete"));
+        .satisfies(rule -> assertThat(texts(rule.path("verbs"))).containsExactly("create"));
     assertThat(rules)
         .filteredOn(rule -> texts(rule.path("resources")).contains("customresourcedefinitions"))
         .singleElement()

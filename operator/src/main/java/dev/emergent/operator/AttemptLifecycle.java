@@ -187,7 +187,6 @@ public class AttemptLifecycle {
       stage.metrics = new LinkedHashMap<>(finalMetrics);
       stage.loss = finalMetrics.get("loss");
     }
-    objects.releaseNetwork(attempt);
     progress.forget(attempt.name());
     metrics.stageFinished(
         attempt.stage().type().name(), "Succeeded", StageStatuses.sinceStart(stage, ctx.now()));

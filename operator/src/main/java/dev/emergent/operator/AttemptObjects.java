@@ -3,13 +3,11 @@ package dev.emergent.operator;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.CheckpointClaim;
-import dev.emergent.operator.resources.Names;
+import dev.emergent.operator.resources.RankService;
+import dev.emergent.operator.resources.RunNetworkPolicy;
 import dev.emergent.operator.resources.RunTokenSecret;
 import dev.emergent.operator.resources.StageAttempt;
-import dev.emergent.operator.resources.StageConfigMap;
 import dev.emergent.operator.resources.StageJob;
-import dev.emergent.operator.resources.StageNetworkPolicy;
-import dev.emergent.operator.resources.StageService;
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.RunPlan;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -25,10 +23,13 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Creates and deletes the objects of stage attempts. Every object is created once and never
- * updated: an attempt's config, token and pod template are fixed for its life (a spec change
- * reaches the next attempt), and the Job's {@code suspend} belongs to Kueue once created. So no
- * field is ever fought over with another field manager.
+ * Creates the run's own objects and the Jobs of its stage attempts, and deletes those Jobs. The
+ * run's checkpoint claim, token Secret, headless Service and NetworkPolicy serve every attempt of
+ * every stage, so a stage start writes one object, its Job (which carries its config); they go with
+ * the run, by owner reference. Every object is created once and never updated: an attempt's config
+ * and pod template are fixed for its life (a spec change reaches the next attempt), and the Job's
+ * {@code suspend} belongs to Kueue once created. So no field is ever fought over with another field
+ * manager.
  */
 @ApplicationScoped
 public class AttemptObjects {
@@ -42,11 +43,21 @@ public class AttemptObjects {
     this.cache = cache;
   }
 
-  /** The run's checkpoint claim, created if the run has none of its own. */
-  public void ensureClaim(TrainingRun run, RunPlan plan) {
-    if (plan.settings().claimName() == null) {
-      createIfAbsent(CheckpointClaim.desired(run, plan));
+  /**
+   * The run's claim (unless it names its own), token, Service and NetworkPolicy, before its first
+   * Job, so that its pods find them at start; not again while its Jobs show them made.
+   */
+  public void ensureRunObjects(StageAttempt attempt) {
+    if (cache.runObjectsMade(attempt)) {
+      return;
     }
+    TrainingRun run = attempt.run();
+    if (attempt.plan().settings().claimName() == null) {
+      createIfAbsent(CheckpointClaim.desired(run, attempt.plan()));
+    }
+    createIfAbsent(RunTokenSecret.desired(run));
+    createIfAbsent(RankService.desired(run, progressPort()));
+    createIfAbsent(RunNetworkPolicy.desired(run, progressPort()));
   }
 
   /** The checkpoint claim the run's pods mount, or null while it does not exist. */
@@ -58,12 +69,8 @@ public class AttemptObjects {
         .get();
   }
 
-  /** ConfigMap, Secret and Service before the Job, so that its pods find them at start. */
+  /** The attempt's Job. */
   public void create(StageAttempt attempt, RunPlan plan) {
-    createIfAbsent(StageConfigMap.desired(attempt));
-    createIfAbsent(RunTokenSecret.desired(attempt));
-    createIfAbsent(StageService.desired(attempt, progressPort()));
-    createIfAbsent(StageNetworkPolicy.desired(attempt, progressPort()));
     Job job =
         StageJob.desired(
             attempt,
@@ -123,7 +130,7 @@ public class AttemptObjects {
     return p -> p.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()));
   }
 
-  /** Deletes an attempt's Job (its pods follow) and the objects only it used. */
+  /** Deletes an attempt's Job; its pods follow. */
   public void delete(StageAttempt attempt) {
     delete(attempt.namespace(), attempt.name());
   }
@@ -150,19 +157,6 @@ public class AttemptObjects {
         .withName(attemptName)
         .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
         .delete();
-    releaseNetwork(namespace, attemptName);
-    client.configMaps().inNamespace(namespace).withName(Names.configMap(attemptName)).delete();
-  }
-
-  /** Deletes what a finished attempt no longer needs: its Service and token. */
-  public void releaseNetwork(StageAttempt attempt) {
-    releaseNetwork(attempt.namespace(), attempt.name());
-  }
-
-  private void releaseNetwork(String namespace, String attemptName) {
-    client.services().inNamespace(namespace).withName(attemptName).delete();
-    client.network().v1().networkPolicies().inNamespace(namespace).withName(attemptName).delete();
-    client.secrets().inNamespace(namespace).withName(Names.secret(attemptName)).delete();
   }
 
   /** The object as created, or empty if one of its name was there already. */

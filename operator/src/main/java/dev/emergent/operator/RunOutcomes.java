@@ -19,17 +19,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class RunOutcomes {
   private final KubernetesClient client;
-  private final AttemptObjects objects;
   private final EventRecorder events;
   private final OperatorMetrics metrics;
 
-  public RunOutcomes(
-      KubernetesClient client,
-      AttemptObjects objects,
-      EventRecorder events,
-      OperatorMetrics metrics) {
+  public RunOutcomes(KubernetesClient client, EventRecorder events, OperatorMetrics metrics) {
     this.client = client;
-    this.objects = objects;
     this.events = events;
     this.metrics = metrics;
   }
@@ -62,7 +56,6 @@ public class RunOutcomes {
   /** A stage that failed for good fails the run; its last Job stays for its pods' logs. */
   Optional<Duration> failed(
       RunContext ctx, StageStatus stage, StageAttempt attempt, String reason, String message) {
-    objects.releaseNetwork(attempt);
     stage.phase = StagePhase.Failed;
     stage.message = message;
     stage.completionTime = ctx.now().toString();

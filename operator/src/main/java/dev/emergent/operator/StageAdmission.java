@@ -47,9 +47,10 @@ public class StageAdmission {
   }
 
   /**
-   * Creates the attempt's objects (and the run's checkpoint claim) when the stage is admitted, and
-   * returns empty; else the stage waits, and this returns when to look again. The API server's own
-   * quota admission has the last word: a create it refuses is a wait too, never a crash loop.
+   * Creates the attempt's Job (and, before the run's first, the run's own objects) when the stage
+   * is admitted, and returns empty; else the stage waits, and this returns when to look again. The
+   * API server's own quota admission has the last word: a create it refuses is a wait too, never a
+   * crash loop.
    */
   Optional<Duration> createWhenAdmitted(
       RunContext ctx, StageStatus stage, StageAttempt attempt, RunPlan plan) {
@@ -58,7 +59,7 @@ public class StageAdmission {
       return held;
     }
     try {
-      objects.ensureClaim(ctx.run(), plan);
+      objects.ensureRunObjects(attempt);
       objects.create(attempt, plan);
     } catch (KubernetesClientException e) {
       if (!QuotaAdmission.refusedByQuota(e)) {

@@ -14,6 +14,7 @@ import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.SimulatedKubelet.Ending;
 import dev.emergent.operator.observe.ClusterCache;
 import dev.emergent.operator.resources.Labels;
+import dev.emergent.operator.resources.StageJob;
 import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -209,14 +210,32 @@ abstract class TrainingRunScenarios {
         new ObjectMapper()
             .readTree(
                 client
-                    .configMaps()
+                    .batch()
+                    .v1()
+                    .jobs()
                     .inNamespace(NAMESPACE)
-                    .withName("chain-ppo-1-config")
+                    .withName("chain-ppo-1")
                     .get()
-                    .getData()
-                    .get("stage.json"));
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get(StageJob.CONFIG_ANNOTATION));
     assertThat(ppoConfig.at("/inputs/policy").asText()).isEqualTo("chain/sft/step-100");
     assertThat(ppoConfig.at("/inputs/reward").asText()).isEqualTo("chain/reward/step-100");
+    assertThat(owned("chain"))
+        .as("one claim, token, Service and NetworkPolicy for all four stages, and their Jobs")
+        .filteredOn(o -> !(o instanceof Pod))
+        .extracting(o -> o.getClass().getSimpleName() + " " + o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "PersistentVolumeClaim chain-checkpoints",
+            "Secret chain-token",
+            "Service chain-ranks",
+            "NetworkPolicy chain-ranks",
+            "Job chain-pretrain-1",
+            "Job chain-sft-1",
+            "Job chain-reward-1",
+            "Job chain-ppo-1");
     Job job = jobs("chain").get(0);
     assertThat(job.getSpec().getCompletionMode()).isEqualTo("Indexed");
     assertThat(job.getSpec().getBackoffLimit()).isZero();
@@ -748,7 +767,7 @@ abstract class TrainingRunScenarios {
                     && get("survivor").getStatus().phase == RunPhase.Running);
 
     // A new operator process: the same code with none of the old one's memory.
-    RunOutcomes outcomes = new RunOutcomes(client, objects, events, metrics);
+    RunOutcomes outcomes = new RunOutcomes(client, events, metrics);
     var kueue = new dev.emergent.operator.admission.KueueWorkloads(client);
     TrainingRunReconciler fresh =
         new TrainingRunReconciler(
@@ -1015,11 +1034,11 @@ abstract class TrainingRunScenarios {
     var quota =
         new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
             .withNewMetadata()
-            .withName("config-maps")
+            .withName("jobs")
             .withNamespace(QUOTA_NS)
             .endMetadata()
             .withNewSpec()
-            .addToHard("count/configmaps", new io.fabric8.kubernetes.api.model.Quantity("10"))
+            .addToHard("count/jobs.batch", new io.fabric8.kubernetes.api.model.Quantity("10"))
             .endSpec()
             .build();
     client.resource(quota).create();
@@ -1028,17 +1047,17 @@ abstract class TrainingRunScenarios {
             client
                 .resourceQuotas()
                 .inNamespace(QUOTA_NS)
-                .withName("config-maps")
+                .withName("jobs")
                 .editStatus(
                     q -> {
                       q.setStatus(
                           new io.fabric8.kubernetes.api.model.ResourceQuotaStatusBuilder()
                               .addToHard(
-                                  "count/configmaps",
+                                  "count/jobs.batch",
                                   new io.fabric8.kubernetes.api.model.Quantity(
                                       Integer.toString(hard)))
                               .addToUsed(
-                                  "count/configmaps",
+                                  "count/jobs.batch",
                                   new io.fabric8.kubernetes.api.model.Quantity("0"))
                               .build());
                       return q;
@@ -1056,7 +1075,7 @@ abstract class TrainingRunScenarios {
                 assertThat(admitted.reason).isEqualTo("QuotaExceeded");
                 assertThat(admitted.message)
                     .startsWith("stage pretrain: the API server refused it:")
-                    .contains("exceeded quota: config-maps");
+                    .contains("exceeded quota: jobs");
               });
       assertThat(jobs(client, QUOTA_NS, "refused")).isEmpty();
 
@@ -1067,7 +1086,7 @@ abstract class TrainingRunScenarios {
           .untilAsserted(() -> assertThat(admitted("refused").status).isEqualTo("True"));
     } finally {
       client.resources(TrainingRun.class).inNamespace(QUOTA_NS).delete();
-      client.resourceQuotas().inNamespace(QUOTA_NS).withName("config-maps").delete();
+      client.resourceQuotas().inNamespace(QUOTA_NS).withName("jobs").delete();
       quotaKubelet.close();
     }
   }

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * What one stage attempt adds to its namespace's ResourceQuota usage, under the names quotas use:
  * per-pod requests and limits times the pods ({@code requests.cpu} and {@code cpu}, {@code
  * requests.nvidia.com/gpu}, {@code limits.memory}, {@code pods}, ...), which scoped quotas count
- * too, and the objects the operator creates ({@code count/jobs.batch}, {@code secrets}, the run's
- * first claim and its storage, also per storage class), which only unscoped quotas count.
+ * too, and the objects the operator creates ({@code count/jobs.batch}; before the run's first Job
+ * also its {@code secrets}, {@code services}, NetworkPolicy, and its claim and the claim's storage,
+ * also per storage class), which only unscoped quotas count.
  */
 public record GangDemand(
     Map<String, BigDecimal> podResources,
@@ -27,6 +28,7 @@ public record GangDemand(
       ResourceRequirements perPod,
       int pods,
       String priorityClassName,
+      boolean newRunObjects,
       String newClaimSize,
       String storageClassName) {
     Map<String, BigDecimal> podResources = new TreeMap<>();
@@ -59,11 +61,13 @@ public record GangDemand(
     podResources.put("count/pods", count);
     Map<String, BigDecimal> objects = new TreeMap<>();
     objects.put("count/jobs.batch", BigDecimal.ONE);
-    for (String kind : new String[] {"configmaps", "secrets", "services"}) {
-      objects.put(kind, BigDecimal.ONE);
-      objects.put("count/" + kind, BigDecimal.ONE);
+    if (newRunObjects) {
+      for (String kind : new String[] {"secrets", "services"}) {
+        objects.put(kind, BigDecimal.ONE);
+        objects.put("count/" + kind, BigDecimal.ONE);
+      }
+      objects.put("count/networkpolicies.networking.k8s.io", BigDecimal.ONE);
     }
-    objects.put("count/networkpolicies.networking.k8s.io", BigDecimal.ONE);
     if (newClaimSize != null) {
       objects.put("persistentvolumeclaims", BigDecimal.ONE);
       objects.put("count/persistentvolumeclaims", BigDecimal.ONE);

@@ -54,12 +54,14 @@ public class QuotaAdmission {
     if (behind.isPresent()) {
       return behind;
     }
+    boolean newRunObjects = !cache.runObjectsMade(attempt);
     GangDemand demand =
         GangDemand.of(
             attempt.stage().resources(),
             attempt.stage().pods(),
             attempt.plan().settings().priorityClassName(),
-            newClaimSize(attempt),
+            newRunObjects,
+            newRunObjects ? newClaimSize(attempt) : null,
             attempt.plan().settings().storageClassName());
     return QuotaCheck.check(attempt.stage().name(), demand, quotas)
         .map(

@@ -2,6 +2,8 @@ package dev.emergent.operator.observe;
 
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.operator.resources.Labels;
+import dev.emergent.operator.resources.StageAttempt;
+import dev.emergent.operator.resources.StageJob;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -21,6 +23,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ClusterCache {
+  private static final String BY_RUN = "emergent.dev/run";
   private static final String BY_STAGE = "emergent.dev/stage";
   private static final String BY_ATTEMPT = "emergent.dev/attempt";
   private volatile Sources sources;
@@ -39,6 +42,7 @@ public class ClusterCache {
       InformerEventSource<Job, TrainingRun> jobs,
       InformerEventSource<Pod, TrainingRun> pods,
       InformerEventSource<ResourceQuota, TrainingRun> quotas) {
+    jobs.addIndexer(BY_RUN, job -> key(job, Labels.RUN));
     jobs.addIndexer(BY_STAGE, job -> key(job, Labels.RUN, Labels.STAGE));
     pods.addIndexer(BY_ATTEMPT, pod -> key(pod, Labels.RUN, Labels.STAGE, Labels.ATTEMPT));
     sources = new Sources(jobs, pods, quotas);
@@ -46,6 +50,26 @@ public class ClusterCache {
 
   public Optional<Job> job(String namespace, String name) {
     return sources().jobs().get(new ResourceID(name, namespace));
+  }
+
+  /**
+   * Whether the run's own objects (claim, token, Service, NetworkPolicy) can be taken as made: they
+   * are made before its first Job, so a Job of the run shows them, unless an operator older than
+   * run-wide objects made it (its pods carry no stage-config annotation). A later attempt of a
+   * stage makes them again all the same, which puts back one deleted by hand.
+   */
+  public boolean runObjectsMade(StageAttempt attempt) {
+    String run = attempt.run().getMetadata().getName();
+    return attempt.attempt() == 1
+        && sources().jobs().byIndex(BY_RUN, key(attempt.namespace(), run)).stream()
+            .anyMatch(ClusterCache::carriesItsConfig);
+  }
+
+  private static boolean carriesItsConfig(Job job) {
+    var template = job.getSpec().getTemplate().getMetadata();
+    return template != null
+        && template.getAnnotations() != null
+        && template.getAnnotations().containsKey(StageJob.CONFIG_ANNOTATION);
   }
 
   /** Every Job of a run's stage, whatever its attempt. */

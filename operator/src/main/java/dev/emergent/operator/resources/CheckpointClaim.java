@@ -24,12 +24,7 @@ public final class CheckpointClaim {
   public static PersistentVolumeClaim desired(TrainingRun run, RunPlan plan) {
     boolean shared = plan.stages().stream().anyMatch(s -> s.pods() > 1);
     return new PersistentVolumeClaimBuilder()
-        .withNewMetadata()
-        .withName(name(run, plan))
-        .withNamespace(run.getMetadata().getNamespace())
-        .withLabels(Labels.run(run.getMetadata().getName()))
-        .withOwnerReferences(StageAttempt.owner(run))
-        .endMetadata()
+        .withMetadata(StageAttempt.runMetadata(run, name(run, plan)))
         .withNewSpec()
         .withAccessModes(shared ? "ReadWriteMany" : "ReadWriteOnce")
         .withStorageClassName(plan.settings().storageClassName())

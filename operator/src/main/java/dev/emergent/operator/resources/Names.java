@@ -6,10 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Names of everything the operator creates, in one place. A stage attempt's Job, Service, ConfigMap
- * and Secret share one base name of at most 52 characters, so that pod hostnames ({@code
- * <job>-<index>}) and pod names stay valid DNS labels; longer names are cut and end in a hash of
- * the full name.
+ * Names of everything the operator creates, in one place. A stage attempt's Job has a name of at
+ * most 52 characters, so that pod hostnames ({@code <job>-<index>}) and pod names stay valid DNS
+ * labels, and so has the run's Service, the pods' subdomain; longer names are cut and end in a hash
+ * of the full name.
  */
 public final class Names {
   static final int MAX_BASE = 52;
@@ -21,12 +21,14 @@ public final class Names {
     return shorten(run + "-" + stage + "-" + attempt, MAX_BASE);
   }
 
-  public static String configMap(String attemptName) {
-    return attemptName + "-config";
+  /** The run's headless Service and NetworkPolicy: {@code <run>-ranks}. */
+  public static String ranks(String run) {
+    return shorten(run + "-ranks", MAX_BASE);
   }
 
-  public static String secret(String attemptName) {
-    return attemptName + "-token";
+  /** The Secret with the run token. */
+  public static String token(String run) {
+    return shorten(run + "-token", 253);
   }
 
   /** The checkpoint claim the operator creates for a run (unless the run names its own). */

@@ -24,12 +24,15 @@ public record StageAttempt(TrainingRun run, RunPlan plan, StagePlan stage, int a
     return Labels.attempt(run.getMetadata().getName(), stage.name(), attempt);
   }
 
-  /** Metadata of an object of this attempt: its name, the attempt's labels, the run as owner. */
-  public ObjectMeta metadata(String objectName) {
+  /**
+   * Metadata of an object that lives as long as the run (its checkpoint claim, token, Service and
+   * NetworkPolicy): the run's labels, the run as owner.
+   */
+  public static ObjectMeta runMetadata(TrainingRun run, String objectName) {
     return new ObjectMetaBuilder()
         .withName(objectName)
-        .withNamespace(namespace())
-        .withLabels(labels())
+        .withNamespace(run.getMetadata().getNamespace())
+        .withLabels(Labels.run(run.getMetadata().getName()))
         .withOwnerReferences(owner(run))
         .build();
   }

@@ -1,7 +1,9 @@
 package dev.emergent.operator.resources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.RunSettings;
+import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -21,6 +23,15 @@ import java.util.Optional;
  */
 public final class StageJob {
   static final String CONFIG_DIR = "/etc/emergent";
+  static final String CONFIG_FILE = "stage.json";
+
+  /**
+   * The pods' annotation that holds the resolved stage config, which a downward API volume mounts
+   * as {@code CONFIG_DIR/CONFIG_FILE}: the config travels in the Job, so an attempt needs no
+   * ConfigMap of its own (one write fewer per stage start, and one delete fewer at its end).
+   */
+  public static final String CONFIG_ANNOTATION = "emergent.dev/stage-config";
+
   static final String CHECKPOINT_ROOT = "/checkpoints";
 
   /** The one writable folder besides the checkpoints: the root filesystem is read-only. */
@@ -57,11 +68,12 @@ public final class StageJob {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
+        .addToAnnotations(CONFIG_ANNOTATION, configJson(attempt))
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
-        .withSubdomain(attempt.name())
+        .withSubdomain(Names.ranks(attempt.run().getMetadata().getName()))
         .withPriorityClassName(settings.priorityClassName())
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
@@ -114,9 +126,14 @@ public final class StageJob {
         .endVolume()
         .addNewVolume()
         .withName("config")
-        .withNewConfigMap()
-        .withName(Names.configMap(attempt.name()))
-        .endConfigMap()
+        .withNewDownwardAPI()
+        .addNewItem()
+        .withPath(CONFIG_FILE)
+        .withNewFieldRef()
+        .withFieldPath("metadata.annotations['" + CONFIG_ANNOTATION + "']")
+        .endFieldRef()
+        .endItem()
+        .endDownwardAPI()
         .endVolume()
         .addNewVolume()
         .withName("tmp")
@@ -127,6 +144,17 @@ public final class StageJob {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /** The attempt's resolved stage config, as the trainer reads it from EMERGENT_STAGE_CONFIG. */
+  public static String configJson(StageAttempt attempt) {
+    try {
+      return TrainingRunFiles.JSON
+          .writerWithDefaultPrettyPrinter()
+          .writeValueAsString(attempt.stage().config());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stage config could not be written as JSON", e);
+    }
   }
 
   /**
@@ -155,10 +183,11 @@ public final class StageJob {
   /** The launch environment of the design; the rank comes from JOB_COMPLETION_INDEX. */
   private static List<EnvVar> environment(StageAttempt attempt, int progressPort) {
     List<EnvVar> env = new ArrayList<>();
-    String coordinatorHost = attempt.name() + "-0." + attempt.name();
+    String run = attempt.run().getMetadata().getName();
+    String coordinatorHost = attempt.name() + "-0." + Names.ranks(run);
     LaunchEnvironment.common(
             attempt.stage(),
-            CONFIG_DIR + "/" + StageConfigMap.KEY,
+            CONFIG_DIR + "/" + CONFIG_FILE,
             coordinatorHost,
             LaunchEnvironment.COORDINATOR_PORT)
         .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
@@ -167,7 +196,7 @@ public final class StageJob {
             .withName(LaunchEnvironment.RUN_TOKEN)
             .withNewValueFrom()
             .withNewSecretKeyRef()
-            .withName(Names.secret(attempt.name()))
+            .withName(Names.token(run))
             .withKey(RunTokenSecret.KEY)
             .endSecretKeyRef()
             .endValueFrom()

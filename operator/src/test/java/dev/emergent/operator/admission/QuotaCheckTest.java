@@ -23,6 +23,7 @@ class QuotaCheckTest {
               .build(),
           8,
           "training-high",
+          true,
           "100Gi",
           "fast-rwx");
 
@@ -121,7 +122,9 @@ class QuotaCheckTest {
                             + " 1, quota storage has 0 free of 0"));
     assertThat(
             QuotaCheck.check(
-                "sft", GangDemand.of(null, 1, null, null, "fast-rwx"), List.of(noFastVolumes)))
+                "sft",
+                GangDemand.of(null, 1, null, true, null, "fast-rwx"),
+                List.of(noFastVolumes)))
         .as("a later stage reuses the run's claim")
         .isEmpty();
   }

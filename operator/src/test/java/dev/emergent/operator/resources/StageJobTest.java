@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.emergent.api.v1alpha1.TrainingRun;
 import dev.emergent.plan.Planner;
 import dev.emergent.plan.RunPlan;
+import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.TrainingRunFiles;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -50,15 +53,15 @@ class StageJobTest {
         .containsEntry("EMERGENT_WORLD_SIZE", "64")
         .containsEntry("EMERGENT_DEVICES_PER_POD", "8")
         .containsEntry("EMERGENT_DEVICE", "cuda")
-        .containsEntry("EMERGENT_COORDINATOR", "gpt-1b-pretrain-3-0.gpt-1b-pretrain-3:29500")
+        .containsEntry("EMERGENT_COORDINATOR", "gpt-1b-pretrain-3-0.gpt-1b-ranks:29500")
         .containsEntry("EMERGENT_STAGE_CONFIG", "/etc/emergent/stage.json");
     assertThat(trainer.getEnv())
         .anySatisfy(
             e -> {
               assertThat(e.getName()).isEqualTo("EMERGENT_RUN_TOKEN");
-              assertThat(e.getValueFrom().getSecretKeyRef().getName())
-                  .isEqualTo("gpt-1b-pretrain-3-token");
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("gpt-1b-token");
             });
+    assertThat(job.getSpec().getTemplate().getSpec().getSubdomain()).isEqualTo("gpt-1b-ranks");
     assertThat(job.getSpec().getTemplate().getSpec().getPriorityClassName())
         .isEqualTo("training-high");
     assertThat(job.getMetadata().getOwnerReferences())
@@ -104,20 +107,71 @@ class StageJobTest {
   }
 
   @Test
-  void onlyTheGangAndTheOperatorReachTheTrainers() throws IOException {
+  void theStageConfigTravelsInThePodTemplateAndIsMountedWhereTheEnvironmentSays()
+      throws IOException {
+    StageAttempt attempt = attempt("quickstart.yaml", 1);
+    Job job = StageJob.desired(attempt, "trainer:1", "claim", 8080);
+    var template = job.getSpec().getTemplate();
+
+    String config = template.getMetadata().getAnnotations().get(StageJob.CONFIG_ANNOTATION);
+    assertThat(TrainingRunFiles.JSON.readValue(config, StageConfig.class))
+        .isEqualTo(attempt.stage().config());
+    var volume =
+        template.getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals("config"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getDownwardAPI().getItems())
+        .singleElement()
+        .satisfies(
+            item -> {
+              assertThat(item.getPath()).isEqualTo("stage.json");
+              assertThat(item.getFieldRef().getFieldPath())
+                  .isEqualTo("metadata.annotations['emergent.dev/stage-config']");
+            });
+    assertThat(template.getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo("config");
+              assertThat(m.getMountPath()).isEqualTo("/etc/emergent");
+            });
+  }
+
+  @Test
+  void theRanksOfEveryAttemptShareTheRunsServiceAndToken() throws IOException {
+    StageAttempt first = attempt("quickstart.yaml", 1);
+    StageAttempt second = attempt("quickstart.yaml", 2);
+    Service service = RankService.desired(first.run(), 8080);
+
+    assertThat(service.getMetadata().getName()).isEqualTo("quickstart-ranks");
+    assertThat(service.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(service.getSpec().getSelector()).isEqualTo(Labels.run("quickstart"));
+    for (StageAttempt attempt : List.of(first, second)) {
+      var pod = StageJob.desired(attempt, "trainer:1", "claim", 8080).getSpec().getTemplate();
+      assertThat(pod.getSpec().getSubdomain()).isEqualTo(service.getMetadata().getName());
+      assertThat(pod.getMetadata().getLabels())
+          .containsAllEntriesOf(service.getSpec().getSelector());
+    }
+    assertThat(RunTokenSecret.desired(first.run()).getMetadata().getName())
+        .isEqualTo("quickstart-token");
+  }
+
+  @Test
+  void onlyTheRunsPodsAndTheOperatorReachTheTrainers() throws IOException {
     StageAttempt attempt = attempt("quickstart.yaml", 2);
+    Map<String, String> trainers = Labels.run("quickstart");
 
-    NetworkPolicy policy = StageNetworkPolicy.desired(attempt, 8080);
+    NetworkPolicy policy = RunNetworkPolicy.desired(attempt.run(), 8080);
 
-    assertThat(policy.getMetadata().getName()).isEqualTo("quickstart-pretrain-2");
-    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(attempt.labels());
+    assertThat(policy.getMetadata().getName()).isEqualTo("quickstart-ranks");
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(trainers);
+    assertThat(attempt.labels()).containsAllEntriesOf(trainers);
     assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
     assertThat(policy.getSpec().getIngress()).hasSize(2);
     var gang = policy.getSpec().getIngress().get(0);
     assertThat(gang.getFrom())
         .singleElement()
-        .satisfies(
-            from -> assertThat(from.getPodSelector().getMatchLabels()).isEqualTo(attempt.labels()));
+        .satisfies(from -> assertThat(from.getPodSelector().getMatchLabels()).isEqualTo(trainers));
     assertThat(gang.getPorts()).as("ranks bind ephemeral ports for the ring").isEmpty();
     var operator = policy.getSpec().getIngress().get(1);
     assertThat(operator.getFrom())
@@ -125,7 +179,7 @@ class StageJobTest {
         .satisfies(
             from -> {
               assertThat(from.getPodSelector().getMatchLabels())
-                  .isEqualTo(StageNetworkPolicy.OPERATOR_POD_LABELS);
+                  .isEqualTo(RunNetworkPolicy.OPERATOR_POD_LABELS);
               assertThat(from.getNamespaceSelector()).isNotNull();
             });
     assertThat(operator.getPorts())
