@@ -4,6 +4,7 @@ import dev.emergent.plan.Tokens;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PromptFormat;
 import dev.emergent.trainer.data.Seeds;
+import dev.emergent.trainer.mesh.DataParallel;
 import dev.emergent.trainer.model.Gpt;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,12 +38,17 @@ public final class ExactMatch {
     return format;
   }
 
-  public Score of(Gpt gpt) {
+  /**
+   * Both measures, each data rank generating for its share of the prompts (every {@code
+   * dataParallel.size()}-th one) and the counts summed over the ranks: the same numbers as one
+   * process evaluating them all, in a fraction of the time.
+   */
+  public Score of(Gpt gpt, DataParallel dataParallel) {
     List<Generator.Request> requests = new ArrayList<>();
     List<String> answers = new ArrayList<>();
     List<int[]> prompts = new ArrayList<>();
     List<int[]> endedAnswers = new ArrayList<>();
-    for (int i = 0; i < PROMPTS; i++) {
+    for (int i = dataParallel.index(); i < PROMPTS; i += dataParallel.size()) {
       PostTrainingData.Question q = question(i);
       if (q.answer() == null) {
         continue;
@@ -83,9 +89,9 @@ public final class ExactMatch {
       }
       answerTokens += logps.length;
     }
+    double[] totals = dataParallel.sum(right, requests.size(), logLikelihood, answerTokens);
     return new Score(
-        requests.isEmpty() ? 0 : (double) right / requests.size(),
-        answerTokens == 0 ? 0 : logLikelihood / answerTokens);
+        totals[1] == 0 ? 0 : totals[0] / totals[1], totals[3] == 0 ? 0 : totals[2] / totals[3]);
   }
 
   /** Held-out question {@code index}, the same for every call. */

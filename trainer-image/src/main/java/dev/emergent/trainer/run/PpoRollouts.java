@@ -71,13 +71,14 @@ final class PpoRollouts {
   }
 
   /**
-   * Scored completions of the held-out prompts, {@code perPrompt} each, from seeds that depend only
-   * on the prompt and sample index, so that the policy and the reference are compared on the same
-   * draws.
+   * This data rank's share of the scored completions of the held-out prompts (every {@code
+   * size()}-th prompt), {@code perPrompt} each, from seeds that depend only on the prompt and
+   * sample index, so that the policy and the reference are compared on the same draws. {@link
+   * #heldOutMeans} sums the shares.
    */
   List<PpoSample> evalSamples(Gpt model, Generator.Sampling sampling, int perPrompt) {
     List<Draw> draws = new ArrayList<>();
-    for (int i = 0; i < EVAL_PROMPTS; i++) {
+    for (int i = dataParallel.index(); i < EVAL_PROMPTS; i += dataParallel.size()) {
       PostTrainingData.Question q = exactMatch.question(i);
       for (int k = 0; k < perPrompt; k++) {
         draws.add(new Draw(q, sampling, new SplittableRandom(Seeds.mix(i, k))));
@@ -88,16 +89,16 @@ final class PpoRollouts {
     return samples;
   }
 
-  static double meanScore(List<PpoSample> samples) {
-    return samples.stream().mapToDouble(s -> s.score).average().orElse(0);
-  }
+  /** Over every rank's share: the mean score, and the fraction of right answers where known. */
+  record HeldOut(double meanScore, double correctFraction) {}
 
-  static double correctFraction(List<PpoSample> samples) {
-    return samples.stream()
-        .filter(s -> s.answer != null)
-        .mapToDouble(s -> s.ended && s.response.equals(s.answer) ? 1 : 0)
-        .average()
-        .orElse(0);
+  HeldOut heldOutMeans(List<PpoSample> share) {
+    double score = share.stream().mapToDouble(s -> s.score).sum();
+    List<PpoSample> answerable = share.stream().filter(s -> s.answer != null).toList();
+    long right = answerable.stream().filter(s -> s.ended && s.response.equals(s.answer)).count();
+    double[] totals = dataParallel.sum(score, share.size(), right, answerable.size());
+    return new HeldOut(
+        totals[1] == 0 ? 0 : totals[0] / totals[1], totals[3] == 0 ? 0 : totals[2] / totals[3]);
   }
 
   List<PpoSample> rollout(long step) {

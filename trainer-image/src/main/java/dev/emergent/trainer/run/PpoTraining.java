@@ -234,10 +234,12 @@ public final class PpoTraining implements StageLoop {
             model,
             new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens()),
             EVAL_SAMPLES_PER_PROMPT);
-    metrics.put(name(prefix, "exactMatch"), exactMatch.of(model).exactMatch());
-    metrics.put(name(prefix, "evalScore"), PpoRollouts.meanScore(greedy));
-    metrics.put(name(prefix, "sampleScore"), PpoRollouts.meanScore(sampled));
-    metrics.put(name(prefix, "sampleExactMatch"), PpoRollouts.correctFraction(sampled));
+    PpoRollouts.HeldOut greedyMeans = rollouts.heldOutMeans(greedy);
+    PpoRollouts.HeldOut sampledMeans = rollouts.heldOutMeans(sampled);
+    metrics.put(name(prefix, "exactMatch"), exactMatch.of(model, dataParallel).exactMatch());
+    metrics.put(name(prefix, "evalScore"), greedyMeans.meanScore());
+    metrics.put(name(prefix, "sampleScore"), sampledMeans.meanScore());
+    metrics.put(name(prefix, "sampleExactMatch"), sampledMeans.correctFraction());
     return metrics;
   }
 

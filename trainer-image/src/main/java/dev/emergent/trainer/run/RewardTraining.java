@@ -100,8 +100,10 @@ public final class RewardTraining implements StageLoop {
   }
 
   /**
-   * Held-out loss, pairwise accuracy, margin and mean rewards, and the reward offset: minus the
-   * mean reward of held-out demonstrations, which PPO adds so that SFT-like answers score 0.
+   * Held-out loss, pairwise accuracy, margin and mean rewards, each data rank scoring every {@code
+   * size()}-th micro-batch of pairs; and the reward offset: minus the mean reward of held-out
+   * demonstrations, which PPO adds so that SFT-like answers score 0. Every rank computes that one
+   * whole, in double precision, as PPO trains with it.
    */
   @Override
   public Map<String, Double> evaluate() {
@@ -111,7 +113,9 @@ public final class RewardTraining implements StageLoop {
     double chosen = 0;
     double rejected = 0;
     int evaluated = 0;
-    for (int first = 0; first < EVAL_PAIRS; first += config.microBatchSize()) {
+    int micro = config.microBatchSize();
+    int stride = micro * dataParallel.size();
+    for (int first = dataParallel.index() * micro; first < EVAL_PAIRS; first += stride) {
       int count = Math.min(config.microBatchSize(), EVAL_PAIRS - first);
       Scores scores = forward(pairs.heldOut(0, first, count));
       for (int p = 0; p < count; p++) {
@@ -124,12 +128,14 @@ public final class RewardTraining implements StageLoop {
         evaluated++;
       }
     }
+    double[] totals = dataParallel.sum(loss, right, margin, chosen, rejected, evaluated);
+    double pairs = totals[5];
     Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("evalLoss", loss / evaluated);
-    metrics.put("rewardAccuracy", (double) right / evaluated);
-    metrics.put("rewardMargin", margin / evaluated);
-    metrics.put("chosenReward", chosen / evaluated);
-    metrics.put("rejectedReward", rejected / evaluated);
+    metrics.put("evalLoss", totals[0] / pairs);
+    metrics.put("rewardAccuracy", totals[1] / pairs);
+    metrics.put("rewardMargin", totals[2] / pairs);
+    metrics.put("chosenReward", totals[3] / pairs);
+    metrics.put("rejectedReward", totals[4] / pairs);
     metrics.put("rewardOffset", -meanDemonstrationReward());
     return metrics;
   }

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * clipped, and an AdamW update at the scheduled learning rate.
  */
 public final class Training implements StageLoop {
-  /** Held-out batches per evaluation. */
-  static final int EVAL_BATCHES = 4;
+  /** Held-out batches per evaluation, each of the global batch size. */
+  static final int EVAL_BATCHES = 2;
 
   private final StageConfig config;
   private final Gpt gpt;
@@ -115,20 +115,31 @@ public final class Training implements StageLoop {
       metrics.put("evalBitsPerByte", evalLoss / Math.log(2) / bytesPerToken);
     }
     if (exactMatch != null) {
-      ExactMatch.Score score = exactMatch.of(whole.get());
+      ExactMatch.Score score = exactMatch.of(whole.get(), dataParallel);
       metrics.put("exactMatch", score.exactMatch());
       metrics.put("answerLogLikelihood", score.answerLogLikelihood());
     }
     return metrics;
   }
 
-  /** Mean loss on the held-out batches. */
+  /**
+   * Token-weighted mean loss on {@link #EVAL_BATCHES} held-out batches of the global batch size,
+   * their micro-batches split over the data ranks: the same rows, hence the same number, on any
+   * mesh, for a share of the work.
+   */
   public double evalLoss() {
-    double total = 0;
-    for (int i = 0; i < EVAL_BATCHES; i++) {
-      Batch batch = data.heldOut(i, 0, config.microBatchSize()).trimmed();
-      total += gpt.forward(batch, batch.weightSum());
+    int micro = config.microBatchSize();
+    int perBatch = config.batchSize() / micro;
+    double loss = 0;
+    double weight = 0;
+    for (int chunk = dataParallel.index();
+        chunk < EVAL_BATCHES * perBatch;
+        chunk += dataParallel.size()) {
+      Batch batch = data.heldOut(chunk / perBatch, chunk % perBatch * micro, micro).trimmed();
+      loss += gpt.forward(batch, 1);
+      weight += batch.weightSum();
     }
-    return total / EVAL_BATCHES;
+    double[] totals = dataParallel.sum(loss, weight);
+    return totals[0] / totals[1];
   }
 }

@@ -27,9 +27,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The same seed, data and global batch on meshes of 1×1, 2×1, 1×2 and 2×2 ranks (data × model, each
- * rank a thread with its own TCP rendezvous): the losses of 20 steps agree within 1e-4 relative. A
- * checkpoint saved on 2×2 holds the whole model, and runs resumed from it on 1×1 and on 4×1
- * continue with the losses of the uninterrupted run.
+ * rank a thread with its own TCP rendezvous): the losses of 20 steps, and the final held-out loss
+ * (its batches split over the data ranks), agree within 1e-4 relative. A checkpoint saved on 2×2
+ * holds the whole model, and runs resumed from it on 1×1 and on 4×1 continue with the losses of the
+ * uninterrupted run.
  */
 class MeshEquivalenceTest {
   private static final PrintStream QUIET =
@@ -38,10 +39,13 @@ class MeshEquivalenceTest {
 
   @TempDir static Path root;
   private static List<Double> alone;
+  private static double aloneEvalLoss;
 
   @BeforeAll
   static void runAlone() throws Exception {
-    alone = losses(run(root.resolve("1x1"), 1, 1).get(0));
+    List<Progress> reports = run(root.resolve("1x1"), 1, 1).get(0);
+    alone = losses(reports);
+    aloneEvalLoss = finalEvalLoss(reports);
     assertThat(alone).hasSize(20);
   }
 
@@ -88,7 +92,19 @@ class MeshEquivalenceTest {
             .as("loss of step %d", i + 1)
             .isCloseTo(expected.get(i), within(1e-4 * Math.abs(expected.get(i))));
       }
+      assertThat(finalEvalLoss(rank))
+          .as("held-out loss at the last step")
+          .isCloseTo(aloneEvalLoss, within(1e-4 * aloneEvalLoss));
     }
+  }
+
+  private static double finalEvalLoss(List<Progress> reports) {
+    return reports.stream()
+        .filter(p -> p.state().equals("Running"))
+        .reduce((first, second) -> second)
+        .orElseThrow()
+        .metrics()
+        .get("evalLoss");
   }
 
   private static List<Double> losses(List<Progress> reports) {
