@@ -37,6 +37,13 @@ final class Lanes {
   /** 1.5·2^23: adding and subtracting it rounds a float below 2^22 to the nearest integer. */
   private static final float ROUNDER = 12582912f;
 
+  /**
+   * The bits of ROUNDER + n, for an integer n of magnitude below 2^22, are ROUNDER's bits + n: so n
+   * as an int is one integer subtraction. {@code convert(F2I)} gives the same n, but JDK 17 runs it
+   * on a slow path: GELU's forward pass took 4.5 ns per element with it and 0.76 without.
+   */
+  private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+
   private Lanes() {}
 
   private static List<VectorShuffle<Float>> halves() {
@@ -71,7 +78,8 @@ final class Lanes {
    */
   static FloatVector exp(FloatVector x) {
     FloatVector clamped = x.max(-87.33654f).min(88.37626f);
-    FloatVector n = clamped.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+    FloatVector rounded = clamped.mul(LOG2E).add(ROUNDER);
+    FloatVector n = rounded.sub(ROUNDER);
     FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), clamped);
     r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
     FloatVector p = FloatVector.broadcast(S, EXP_POLYNOMIAL[0]);
@@ -79,7 +87,7 @@ final class Lanes {
       p = p.fma(r, FloatVector.broadcast(S, EXP_POLYNOMIAL[i]));
     }
     FloatVector er = p.mul(r.mul(r)).add(r).add(1f);
-    IntVector exponent = (IntVector) n.convert(VectorOperators.F2I, 0);
+    IntVector exponent = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
     FloatVector power = exponent.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     return er.mul(power);
   }
