@@ -39,16 +39,15 @@ public final class ExactMatch {
   }
 
   /**
-   * Both measures, each data rank generating for its share of the prompts (every {@code
-   * dataParallel.size()}-th one) and the counts summed over the ranks: the same numbers as one
-   * process evaluating them all, in a fraction of the time.
+   * Both measures, each data rank generating for its share of the prompts and the counts summed
+   * over the ranks: the same numbers as one process evaluating them all, in a fraction of the time.
    */
   public Score of(Gpt gpt, DataParallel dataParallel) {
     List<Generator.Request> requests = new ArrayList<>();
     List<String> answers = new ArrayList<>();
     List<int[]> prompts = new ArrayList<>();
     List<int[]> endedAnswers = new ArrayList<>();
-    for (int i = dataParallel.index(); i < PROMPTS; i += dataParallel.size()) {
+    for (int i : dataParallel.share(PROMPTS)) {
       PostTrainingData.Question q = question(i);
       if (q.answer() == null) {
         continue;

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -59,6 +60,15 @@ public final class DataParallel {
 
   public int size() {
     return group == null ? 1 : group.size();
+  }
+
+  /**
+   * This rank's share of {@code items} items of work that every rank could do alike (an
+   * evaluation's prompts or micro-batches): every size()-th one from its index, so the shares
+   * differ by at most one item. {@link #sum} adds up what the shares found.
+   */
+  public int[] share(int items) {
+    return IntStream.iterate(index(), i -> i < items, i -> i + size()).toArray();
   }
 
   /**

@@ -71,14 +71,13 @@ final class PpoRollouts {
   }
 
   /**
-   * This data rank's share of the scored completions of the held-out prompts (every {@code
-   * size()}-th prompt), {@code perPrompt} each, from seeds that depend only on the prompt and
-   * sample index, so that the policy and the reference are compared on the same draws. {@link
-   * #heldOutMeans} sums the shares.
+   * This data rank's share of the scored completions of the held-out prompts, {@code perPrompt}
+   * each, from seeds that depend only on the prompt and sample index, so that the policy and the
+   * reference are compared on the same draws. {@link #heldOutMeans} sums the shares.
    */
   List<PpoSample> evalSamples(Gpt model, Generator.Sampling sampling, int perPrompt) {
     List<Draw> draws = new ArrayList<>();
-    for (int i = dataParallel.index(); i < EVAL_PROMPTS; i += dataParallel.size()) {
+    for (int i : dataParallel.share(EVAL_PROMPTS)) {
       PostTrainingData.Question q = exactMatch.question(i);
       for (int k = 0; k < perPrompt; k++) {
         draws.add(new Draw(q, sampling, new SplittableRandom(Seeds.mix(i, k))));

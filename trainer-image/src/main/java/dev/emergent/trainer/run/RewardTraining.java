@@ -100,8 +100,8 @@ public final class RewardTraining implements StageLoop {
   }
 
   /**
-   * Held-out loss, pairwise accuracy, margin and mean rewards, each data rank scoring every {@code
-   * size()}-th micro-batch of pairs; and the reward offset: minus the mean reward of held-out
+   * Held-out loss, pairwise accuracy, margin and mean rewards, each data rank scoring its share of
+   * the micro-batches of pairs; and the reward offset: minus the mean reward of held-out
    * demonstrations, which PPO adds so that SFT-like answers score 0. Every rank computes that one
    * whole, in double precision, as PPO trains with it.
    */
@@ -114,9 +114,9 @@ public final class RewardTraining implements StageLoop {
     double rejected = 0;
     int evaluated = 0;
     int micro = config.microBatchSize();
-    int stride = micro * dataParallel.size();
-    for (int first = dataParallel.index() * micro; first < EVAL_PAIRS; first += stride) {
-      int count = Math.min(config.microBatchSize(), EVAL_PAIRS - first);
+    for (int chunk : dataParallel.share((EVAL_PAIRS + micro - 1) / micro)) {
+      int first = chunk * micro;
+      int count = Math.min(micro, EVAL_PAIRS - first);
       Scores scores = forward(pairs.heldOut(0, first, count));
       for (int p = 0; p < count; p++) {
         double m = scores.chosen()[p] - scores.rejected()[p];

@@ -132,9 +132,7 @@ public final class Training implements StageLoop {
     int perBatch = config.batchSize() / micro;
     double loss = 0;
     double weight = 0;
-    for (int chunk = dataParallel.index();
-        chunk < EVAL_BATCHES * perBatch;
-        chunk += dataParallel.size()) {
+    for (int chunk : dataParallel.share(EVAL_BATCHES * perBatch)) {
       Batch batch = data.heldOut(chunk / perBatch, chunk % perBatch * micro, micro).trimmed();
       loss += gpt.forward(batch, 1);
       weight += batch.weightSum();

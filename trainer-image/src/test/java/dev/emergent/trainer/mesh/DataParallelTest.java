@@ -91,6 +91,18 @@ class DataParallelTest {
   }
 
   @Test
+  void theRanksSharesCoverEveryItemOnce() throws Exception {
+    List<int[]> shares =
+        LoopbackMesh.run(
+            3, peers -> DataParallel.over(new ProcessGroup(List.of(0, 1, 2), peers)).share(8));
+
+    assertThat(shares.get(0)).containsExactly(0, 3, 6);
+    assertThat(shares.get(1)).containsExactly(1, 4, 7);
+    assertThat(shares.get(2)).containsExactly(2, 5);
+    assertThat(DataParallel.single().share(4)).containsExactly(0, 1, 2, 3);
+  }
+
+  @Test
   void aSingleRankReducesNothing() {
     Parameters parameters = parameters();
     CpuTensor.array(parameters.grads()).putScalar(3, 1.5f);
