@@ -65,6 +65,14 @@ final class InvalidSpecs {
             "axis names must be unique"));
     cases.add(
         schema(
+            "more axes than there are axis names",
+            r ->
+                r.getSpec().mesh.axes =
+                    List.of(
+                        new MeshAxis("data", 1), new MeshAxis("model", 1), new MeshAxis("data", 1)),
+            "spec.mesh.axes: must have 1 to 2 items, got 3"));
+    cases.add(
+        schema(
             "empty axis name",
             r -> r.getSpec().mesh.axes.get(0).name = "",
             "spec.mesh.axes[0].name: must be 1 to 32 characters, got 0"));

@@ -11,7 +11,14 @@ public final class Limits {
   public static final int MAX_PREDICTIONS = 8;
   public static final int MAX_STUDY_RUNS = MAX_LADDER_MODELS * MAX_LADDER_TOKENS + MAX_PREDICTIONS;
   public static final long MAX_STUDY_TOKENS = 1_000_000_000_000_000L;
-  public static final int MAX_AXES = 6;
+
+  /**
+   * One axis per known name ({@link MeshAxis#KNOWN_NAMES}, which must be unique): every rule about
+   * axis sizes spells out a product of this many terms, and the API server plans every rule again
+   * on each write of a run, its status included, at a cost that grows with the rule's length.
+   */
+  public static final int MAX_AXES = 2;
+
   public static final int MAX_AXIS_SIZE = 4096;
   public static final int MAX_PODS = 4096;
   public static final int MAX_DEVICES_PER_POD = 64;
