@@ -102,6 +102,12 @@ class OperatorProcessE2E {
     assertThat(operator.terminate(java.time.Duration.ofSeconds(20)))
         .as("exit code after SIGTERM (-1: still running after 20 s)")
         .isEqualTo(143);
+    // ...and hands the Lease over, so that a replacement need not wait out its duration.
+    Lease released =
+        client.leases().inNamespace(NAMESPACE).withName(LeaderElection.LEASE_NAME).get();
+    assertThat(released.getSpec().getHolderIdentity()).isNull();
+    assertThat(released.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
+    assertThat(operator.log()).contains("Released the Lease");
   }
 
   @Test
