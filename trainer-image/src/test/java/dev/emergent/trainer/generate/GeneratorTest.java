@@ -165,9 +165,12 @@ class GeneratorTest {
     List<double[]> both =
         generator.logLikelihoods(List.of(shortPrompt, longPrompt), List.of(answer, answer));
 
+    // Alone, each prompt is read in one full pass; together, only the shorter one's length is and
+    // the rest of the longer one is decoded: float sums in another order, on log-likelihoods of up
+    // to ~200, whose last digits depend on the BLAS kernels the machine picks.
     assertThat(both.get(0))
-        .containsExactly(generator.logLikelihoods(shortPrompt, answer), within(1e-5));
+        .containsExactly(generator.logLikelihoods(shortPrompt, answer), within(1e-4));
     assertThat(both.get(1))
-        .containsExactly(generator.logLikelihoods(longPrompt, answer), within(1e-5));
+        .containsExactly(generator.logLikelihoods(longPrompt, answer), within(1e-4));
   }
 }
