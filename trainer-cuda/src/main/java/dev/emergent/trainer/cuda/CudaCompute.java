@@ -355,7 +355,9 @@ final class CudaCompute implements Compute {
     return current != null && current.length() >= n ? current : allocate(Math.max(n, 1024));
   }
 
-  private void upload(float[] values, CudaTensor tensor) {
+  @Override
+  public void upload(float[] values, Tensor to) {
+    CudaTensor tensor = cuda(to);
     requireSameLength(values.length, tensor);
     try (Arena arena = Arena.ofConfined()) {
       runtime.toDevice(

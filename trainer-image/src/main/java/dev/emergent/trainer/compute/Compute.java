@@ -49,6 +49,9 @@ public interface Compute {
   /** {@code to = from}, of one length. */
   void copy(Tensor from, Tensor to);
 
+  /** {@code to = values}, of one length: host values into a tensor that already exists. */
+  void upload(float[] values, Tensor to);
+
   /** {@code tensor *= factor}. */
   void scale(Tensor tensor, double factor);
 

@@ -8,7 +8,10 @@ import dev.emergent.trainer.kernels.LayerNormKernel;
 import dev.emergent.trainer.kernels.SumKernel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Memory;
+import dev.emergent.trainer.tensor.Shapes;
 import java.util.Arrays;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,6 +38,39 @@ final class CpuCompute implements Compute {
     return new CpuTensor(Nd4j.create(dataType, shape));
   }
 
+  /**
+   * Zeros in the memory of {@code current} when it holds enough: a layer's buffers change shape
+   * each time decoding (B rows) and full passes (B·T rows) alternate, and a fresh native allocation
+   * each time took about as long as the GEMMs of a decoding step.
+   */
+  @Override
+  public Tensor ensure(Tensor current, long... shape) {
+    if (current == null || Arrays.equals(current.shape(), shape)) {
+      return current == null ? zeros(shape) : current;
+    }
+    DataBuffer memory = a(current).data();
+    long length = Tensor.lengthOf(shape);
+    if (memory.length() < length || memory.dataType() != dataType) {
+      return zeros(shape);
+    }
+    Pointer.memset(memory.addressPointer(), 0, length * memory.getElementSize());
+    return new CpuTensor(Nd4j.create(memory, shape));
+  }
+
+  @Override
+  public void upload(float[] values, Tensor to) {
+    INDArray array = a(to);
+    if (values.length != array.length()) {
+      throw new IllegalArgumentException(
+          values.length + " values for a tensor of " + array.length());
+    }
+    if (dataType != DataType.FLOAT) {
+      array.assign(Nd4j.create(values, array.shape(), dataType));
+    } else {
+      Memory.of(array).asFloatBuffer().put(values);
+    }
+  }
+
   @Override
   public Tensor ensureRowStatistic(Tensor current, long rows) {
     return current != null && current.length() == rows
@@ -53,9 +89,9 @@ final class CpuCompute implements Compute {
     if (dataType != DataType.FLOAT) {
       return new CpuTensor(Nd4j.create(values, shape, dataType));
     }
-    INDArray array = Nd4j.createUninitialized(dataType, shape);
-    Memory.of(array).asFloatBuffer().put(values);
-    return new CpuTensor(array);
+    Tensor tensor = new CpuTensor(Nd4j.createUninitialized(dataType, shape));
+    upload(values, tensor);
+    return tensor;
   }
 
   @Override
@@ -65,9 +101,12 @@ final class CpuCompute implements Compute {
 
   @Override
   public float[] toFloats(Tensor tensor) {
-    INDArray array = dense(tensor);
+    INDArray array = a(tensor);
     if (array.dataType() != DataType.FLOAT) {
-      return array.data().asFloat();
+      return dense(tensor).data().asFloat();
+    }
+    if (array.ordering() != 'c' || !Shapes.isContiguous(array)) {
+      array = array.dup('c');
     }
     float[] values = new float[(int) array.length()];
     Memory.of(array).asFloatBuffer().get(values);

@@ -2,6 +2,7 @@ package dev.emergent.trainer.mesh;
 
 import dev.emergent.trainer.compute.CpuTensor;
 import dev.emergent.trainer.compute.Tensor;
+import dev.emergent.trainer.tensor.Memory;
 import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 import dev.emergent.trainer.tensor.Shard;
@@ -59,9 +60,10 @@ public final class TensorParallel {
     }
     INDArray array = CpuTensor.array(x);
     requireFloat(array.dataType());
-    float[] data = array.data().asFloat();
+    float[] data = new float[(int) array.length()];
+    Memory.of(array).asFloatBuffer().get(data);
     group.allReduceSum(data);
-    array.assign(Nd4j.create(data, array.shape(), DataType.FLOAT));
+    Memory.of(array).asFloatBuffer().put(data);
     return x;
   }
 

@@ -149,7 +149,8 @@ public final class CausalSelfAttention {
         cache.keys,
         cache.values,
         out);
-    merged = compute.fromHost(out, rows, width);
+    merged = compute.ensure(merged, rows, width);
+    compute.upload(out, merged);
     return tp.allReduce(proj.forward(merged));
   }
 
