@@ -45,8 +45,11 @@ final class CpuCompute implements Compute {
    */
   @Override
   public Tensor ensure(Tensor current, long... shape) {
-    if (current == null || Arrays.equals(current.shape(), shape)) {
-      return current == null ? zeros(shape) : current;
+    if (current == null) {
+      return zeros(shape);
+    }
+    if (Arrays.equals(current.shape(), shape)) {
+      return current;
     }
     DataBuffer memory = a(current).data();
     long length = Tensor.lengthOf(shape);
