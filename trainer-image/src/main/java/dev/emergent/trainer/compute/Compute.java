@@ -135,6 +135,12 @@ public interface Compute {
   void adamW(
       AdamWKernel.Step step, Tensor values, Tensor grads, Tensor first, Tensor second, Tensor mask);
 
+  /** out [N, D]: row i is row ids[i] of table [V, D]. */
+  void gatherRows(Tensor table, int[] ids, Tensor out);
+
+  /** Adds row i of rows [N, D] to row ids[i] of table [V, D]. */
+  void addToRows(Tensor rows, int[] ids, Tensor table);
+
   /** Rows of matrix [N, V]: 1 in column ids[i] of row i, 0 elsewhere. */
   void oneHot(Tensor matrix, int[] ids);
 

@@ -1,11 +1,16 @@
 package dev.emergent.trainer.compute;
 
 import dev.emergent.trainer.kernels.AdamWKernel;
+import dev.emergent.trainer.kernels.ArgMaxKernel;
+import dev.emergent.trainer.kernels.BroadcastKernel;
 import dev.emergent.trainer.kernels.CausalSoftmaxKernel;
+import dev.emergent.trainer.kernels.CrossEntropyKernel;
 import dev.emergent.trainer.kernels.DecodeAttentionKernel;
 import dev.emergent.trainer.kernels.GeluKernel;
 import dev.emergent.trainer.kernels.LayerNormKernel;
+import dev.emergent.trainer.kernels.OneHotKernel;
 import dev.emergent.trainer.kernels.SumKernel;
+import dev.emergent.trainer.kernels.TableRowsKernel;
 import dev.emergent.trainer.tensor.Blas;
 import dev.emergent.trainer.tensor.Memory;
 import dev.emergent.trainer.tensor.Shapes;
@@ -15,7 +20,6 @@ import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The CPU backend: tensors are ND4J arrays, GEMMs go to OpenBLAS on the arrays' own memory ({@link
@@ -176,12 +180,12 @@ final class CpuCompute implements Compute {
 
   @Override
   public void addColumnSums(Tensor m, Tensor target) {
-    Blas.addColumnSums(a(m), a(target));
+    BroadcastKernel.addColumnSums(a(m), a(target));
   }
 
   @Override
   public void addRowToEach(Tensor row, Tensor target, double beta) {
-    Blas.addRowToEach(a(row), a(target), beta);
+    BroadcastKernel.addToEachRow(a(row), a(target), beta);
   }
 
   @Override
@@ -257,38 +261,36 @@ final class CpuCompute implements Compute {
   }
 
   @Override
+  public void gatherRows(Tensor table, int[] ids, Tensor out) {
+    TableRowsKernel.gather(a(table), ids, a(out));
+  }
+
+  @Override
+  public void addToRows(Tensor rows, int[] ids, Tensor table) {
+    TableRowsKernel.addTo(a(rows), ids, a(table));
+  }
+
+  @Override
   public void oneHot(Tensor matrix, int[] ids) {
     INDArray array = a(matrix);
     array.assign(0);
-    for (int i = 0; i < ids.length; i++) {
-      array.putScalar(i, ids[i], 1.0);
-    }
+    OneHotKernel.set(array, ids);
   }
 
   @Override
   public double softmaxCrossEntropy(Tensor logits, Tensor targets, Tensor scale, Tensor probs) {
-    INDArray l = a(logits);
-    INDArray p = a(probs);
-    long n = l.size(0);
-    p.assign(l).subiColumnVector(l.max(1).reshape(n, 1));
-    INDArray targetLogit = p.mul(a(targets)).sum(1).reshape(n, 1);
-    Transforms.exp(p, false);
-    INDArray sumExp = p.sum(1).reshape(n, 1);
-    INDArray nll = Transforms.log(sumExp, true).subi(targetLogit);
-    double loss = nll.muli(a(scale)).sumNumber().doubleValue();
-    p.diviColumnVector(sumExp);
-    return loss;
+    return CrossEntropyKernel.forward(a(logits), a(targets), a(scale), a(probs));
   }
 
   @Override
   public void softmaxCrossEntropyBackward(
       Tensor probs, Tensor targets, Tensor scale, Tensor dlogits) {
-    a(dlogits).assign(a(probs)).subi(a(targets)).muliColumnVector(a(scale));
+    CrossEntropyKernel.backward(a(probs), a(targets), a(scale), a(dlogits));
   }
 
   @Override
   public long[] argMaxOfRows(Tensor matrix) {
-    return a(matrix).argMax(1).toLongVector();
+    return ArgMaxKernel.ofRows(a(matrix));
   }
 
   private static INDArray a(Tensor tensor) {

@@ -6,14 +6,13 @@ import dev.emergent.trainer.tensor.Parameter;
 import dev.emergent.trainer.tensor.Parameters;
 
 /**
- * Token plus learned position embeddings. The lookup is a product with a one-hot matrix: one GEMM
- * instead of a row copy per token, and its backward is the transposed product.
+ * Token plus learned position embeddings: a row of the token table per id, plus its position's row.
  */
 public final class TokenEmbedding {
   private final Parameter tokens; // wte [V, D], shared with the output head
   private final Parameter positions; // wpe [C, D]
   private final Compute compute;
-  private Tensor oneHot; // [B·T, V]
+  private int[] ids; // [B·T], kept for backward
   private Tensor output; // [B·T, D]
   private int time;
   private int first; // position of the first of the T tokens
@@ -37,12 +36,10 @@ public final class TokenEmbedding {
   public Tensor forward(int[] ids, int batch, int time, int first) {
     this.time = time;
     this.first = first;
-    long vocab = tokens.shape()[0];
+    this.ids = ids.clone();
     long dModel = tokens.shape()[1];
-    oneHot = compute.ensure(oneHot, ids.length, vocab);
-    compute.oneHot(oneHot, ids);
     output = compute.ensure(output, ids.length, dModel);
-    compute.gemm(false, false, oneHot, tokens.value(), output, 1, 0);
+    compute.gatherRows(tokens.value(), ids, output);
     compute.addRowToEach(positionRows(positions.value()), output.reshape(batch, time * dModel), 1);
     return output;
   }
@@ -50,7 +47,7 @@ public final class TokenEmbedding {
   /** dx [B·T, D]: adds to the token and position tables' gradients. */
   public void backward(Tensor dx) {
     long dModel = tokens.shape()[1];
-    compute.gemm(true, false, oneHot, dx, tokens.grad(), 1, 1);
+    compute.addToRows(dx, ids, tokens.grad());
     compute.addColumnSums(
         dx.reshape(dx.size(0) / time, time * dModel), positionRows(positions.grad()));
   }

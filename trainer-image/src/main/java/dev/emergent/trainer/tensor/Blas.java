@@ -138,32 +138,6 @@ public final class Blas {
         beta);
   }
 
-  /**
-   * {@code target += Σ_rows m} for m [N, C] and a contiguous target of C elements, as a product
-   * with a row of ones: ND4J's sum over dimension 0 walks the matrix with a stride and is many
-   * times slower than this GEMM.
-   */
-  public static void addColumnSums(INDArray m, INDArray target) {
-    long rows = m.size(0);
-    long cols = m.size(1);
-    INDArray ones = Ones.row(m.dataType(), rows);
-    single(false, false, 1, (int) cols, (int) rows, ones, m, target.reshape('c', 1, cols), 1, 1);
-  }
-
-  /**
-   * {@code target = 1 · row + beta · target} for every row of target [N, C], with row holding C
-   * contiguous elements: a rank-one product with a column of ones. Bias and position rows are added
-   * this way rather than with ND4J's row broadcast, which needs a TAD descriptor per shape and is
-   * where libnd4j crashed under the many shapes decoding makes (see docs/performance.md).
-   */
-  public static void addRowToEach(INDArray row, INDArray target, double beta) {
-    long rows = target.size(0);
-    long cols = target.size(1);
-    INDArray ones = Ones.row(target.dataType(), rows).reshape('c', rows, 1);
-    single(
-        false, false, (int) rows, (int) cols, 1, ones, row.reshape('c', 1, cols), target, 1, beta);
-  }
-
   /** Address of the array's first element: ND4J gives a view its own buffer starting there. */
   static Pointer address(INDArray array) {
     return array.data().addressPointer();

@@ -1,6 +1,7 @@
 package dev.emergent.trainer.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +134,103 @@ class VectorKernelsTest {
         a -> CausalSoftmaxKernel.backward(Values.of(a[0]), Values.of(a[1]), 0, rows, time),
         random(6, 1, rows, time),
         probs);
+  }
+
+  @Test
+  void cross_entropy() {
+    int rows = 700;
+    int width = 5 * 16 + 7;
+    INDArray targets = Nd4j.create(DataType.FLOAT, rows, width);
+    for (int r = 0; r < rows; r++) {
+      targets.putScalar(r, (r * 31L) % width, 1);
+    }
+    INDArray scale = random(30, 1, rows, 1);
+    INDArray logits = random(31, 5, rows, width);
+    double[] losses = new double[2];
+    agree(
+        a -> losses[0] = CrossEntropyKernel.forward(logits, targets, scale, a[0]),
+        a ->
+            losses[1] =
+                reference(
+                    l ->
+                        CrossEntropyKernel.forward(
+                            Values.of(logits),
+                            Values.of(targets),
+                            Values.of(scale),
+                            Values.of(a[0]),
+                            l,
+                            0,
+                            rows,
+                            width),
+                    rows),
+        Nd4j.create(DataType.FLOAT, rows, width));
+    assertThat(losses[0]).isCloseTo(losses[1], within(1e-5 * Math.abs(losses[1])));
+    INDArray probs = Nd4j.create(DataType.FLOAT, rows, width);
+    CrossEntropyKernel.forward(logits, targets, scale, probs);
+    assertThat(probs.getRow(3).sumNumber().doubleValue()).isCloseTo(1, within(1e-6));
+    agree(
+        a -> CrossEntropyKernel.backward(probs, targets, scale, a[0]),
+        a ->
+            CrossEntropyKernel.backward(
+                Values.of(probs),
+                Values.of(targets),
+                Values.of(scale),
+                Values.of(a[0]),
+                0,
+                rows,
+                width),
+        Nd4j.create(DataType.FLOAT, rows, width));
+  }
+
+  @Test
+  void table_rows() {
+    int vocab = 11;
+    int width = 2 * 16 + 5;
+    int[] ids = {3, 0, 3, 10, 7, 3};
+    INDArray table = random(32, 1, vocab, width);
+    INDArray rows = Nd4j.create(DataType.FLOAT, ids.length, width);
+    TableRowsKernel.gather(table, ids, rows);
+    assertThat(rows.getRow(2).toFloatVector()).containsExactly(table.getRow(3).toFloatVector());
+    assertThat(rows.getRow(3).toFloatVector()).containsExactly(table.getRow(10).toFloatVector());
+    INDArray added = random(33, 1, ids.length, width);
+    agree(
+        a -> TableRowsKernel.addTo(added, ids, a[0]),
+        a -> TableRowsKernel.addTo(Values.of(added), ids, Values.of(a[0]), width),
+        random(34, 1, vocab, width));
+    assertThatThrownBy(() -> TableRowsKernel.gather(table, new int[] {vocab}, rows.getRow(0, true)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("token id 11 is outside a vocabulary of 11");
+  }
+
+  @Test
+  void broadcast_row_and_column_sums() {
+    int rows = 300;
+    int cols = 9 * 16 + 3;
+    INDArray row = random(35, 1, cols);
+    for (double beta : new double[] {0, 1}) {
+      agree(
+          a -> BroadcastKernel.addToEachRow(row, a[0], beta),
+          a ->
+              BroadcastKernel.addToEachRow(
+                  Values.of(row), Values.of(a[0]), beta, rows, cols, 0, cols),
+          random(36, 1, rows, cols));
+    }
+    INDArray m = random(37, 1, rows, cols);
+    agree(
+        a -> BroadcastKernel.addColumnSums(m, a[0]),
+        a -> BroadcastKernel.addColumnSums(Values.of(m), Values.of(a[0]), rows, cols, 0, cols),
+        random(38, 1, cols));
+    INDArray sums = Nd4j.create(DataType.FLOAT, cols);
+    BroadcastKernel.addColumnSums(m, sums);
+    assertThat(sums.getDouble(cols - 1))
+        .isCloseTo(m.getColumn(cols - 1).sumNumber().doubleValue(), within(1e-4));
+  }
+
+  /** The sum of the per-row losses a scalar reference writes, added in row order. */
+  private static double reference(Consumer<double[]> kernel, int rows) {
+    double[] losses = new double[rows];
+    kernel.accept(losses);
+    return java.util.Arrays.stream(losses).sum();
   }
 
   @Test

@@ -1,0 +1,107 @@
+package dev.emergent.trainer.kernels;
+
+import static dev.emergent.trainer.kernels.Lanes.S;
+import static dev.emergent.trainer.kernels.Lanes.WIDTH;
+import static dev.emergent.trainer.kernels.Lanes.get;
+import static dev.emergent.trainer.kernels.Lanes.load;
+import static dev.emergent.trainer.kernels.Lanes.put;
+import static dev.emergent.trainer.kernels.Lanes.store;
+
+import dev.emergent.trainer.tensor.Memory;
+import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link CrossEntropyKernel} on float vectors, every row; returns the rows done. */
+final class CrossEntropyVector {
+  private CrossEntropyVector() {}
+
+  static int forward(
+      INDArray logits, INDArray targets, INDArray scale, INDArray probs, double[] losses) {
+    int rows = (int) logits.size(0);
+    int width = (int) logits.size(1);
+    ByteBuffer l = Memory.of(logits);
+    ByteBuffer t = Memory.of(targets);
+    ByteBuffer s = Memory.of(scale);
+    ByteBuffer p = Memory.of(probs);
+    Parallel.split(
+        rows, 1, 3L * rows * width, (from, to) -> forward(l, t, s, p, losses, from, to, width));
+    return rows;
+  }
+
+  static int backward(INDArray probs, INDArray targets, INDArray scale, INDArray dlogits) {
+    int rows = (int) probs.size(0);
+    int width = (int) probs.size(1);
+    ByteBuffer p = Memory.of(probs);
+    ByteBuffer t = Memory.of(targets);
+    ByteBuffer s = Memory.of(scale);
+    ByteBuffer d = Memory.of(dlogits);
+    Parallel.split(rows, 1, 3L * rows * width, (from, to) -> backward(p, t, s, d, from, to, width));
+    return rows;
+  }
+
+  private static void forward(
+      ByteBuffer l,
+      ByteBuffer t,
+      ByteBuffer s,
+      ByteBuffer p,
+      double[] losses,
+      int from,
+      int to,
+      int width) {
+    int bound = S.loopBound(width);
+    for (int r = from; r < to; r++) {
+      int base = r * width;
+      FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      for (int j = 0; j < bound; j += WIDTH) {
+        maxes = maxes.max(load(l, base + j));
+      }
+      float max = maxes.reduceLanes(VectorOperators.MAX);
+      for (int j = bound; j < width; j++) {
+        max = Math.max(max, get(l, base + j));
+      }
+      FloatVector sums = FloatVector.zero(S);
+      FloatVector targets = FloatVector.zero(S);
+      for (int j = 0; j < bound; j += WIDTH) {
+        FloatVector shifted = load(l, base + j).sub(max);
+        FloatVector e = Lanes.exp(shifted);
+        store(e, p, base + j);
+        sums = sums.add(e);
+        targets = load(t, base + j).fma(shifted, targets);
+      }
+      float sum = Lanes.sum(sums);
+      float target = Lanes.sum(targets);
+      for (int j = bound; j < width; j++) {
+        float shifted = get(l, base + j) - max;
+        float e = (float) Math.exp(shifted);
+        put(p, base + j, e);
+        sum += e;
+        target += get(t, base + j) * shifted;
+      }
+      float inverse = 1 / sum;
+      for (int j = 0; j < bound; j += WIDTH) {
+        store(load(p, base + j).mul(inverse), p, base + j);
+      }
+      for (int j = bound; j < width; j++) {
+        put(p, base + j, get(p, base + j) * inverse);
+      }
+      losses[r] = get(s, r) * (Math.log(sum) - target);
+    }
+  }
+
+  private static void backward(
+      ByteBuffer p, ByteBuffer t, ByteBuffer s, ByteBuffer d, int from, int to, int width) {
+    int bound = S.loopBound(width);
+    for (int r = from; r < to; r++) {
+      int base = r * width;
+      float weight = get(s, r);
+      for (int j = 0; j < bound; j += WIDTH) {
+        store(load(p, base + j).sub(load(t, base + j)).mul(weight), d, base + j);
+      }
+      for (int j = bound; j < width; j++) {
+        put(d, base + j, (get(p, base + j) - get(t, base + j)) * weight);
+      }
+    }
+  }
+}
