@@ -138,20 +138,30 @@ final class CudaCompute implements Compute {
       Blocks c,
       double alpha,
       double beta) {
-    cublas.gemmStrided(
-        new Cublas.Shape(transA, transB, m, n, k),
-        count,
-        strided(a),
-        strided(b),
-        strided(c),
-        (float) alpha,
-        (float) beta);
+    int group = Math.min(count, Math.min(a.group(), Math.min(b.group(), c.group())));
+    for (Blocks blocks : new Blocks[] {a, b, c}) {
+      if (blocks.group() < count && blocks.group() % group != 0) {
+        throw new IllegalArgumentException(
+            "blocks in groups of " + blocks.group() + " and of " + group + " in one product");
+      }
+    }
+    for (int first = 0; first < count; first += group) {
+      cublas.gemmStrided(
+          new Cublas.Shape(transA, transB, m, n, k),
+          Math.min(group, count - first),
+          strided(a, first),
+          strided(b, first),
+          strided(c, first),
+          (float) alpha,
+          (float) beta);
+    }
   }
 
-  private static Cublas.Strided strided(Blocks blocks) {
+  /** Blocks first, first + 1, … of a group, evenly spaced as cuBLAS's strided batch needs. */
+  private static Cublas.Strided strided(Blocks blocks, int first) {
     MemorySegment base = cuda(blocks.tensor()).pointer();
     return new Cublas.Strided(
-        MemorySegment.ofAddress(base.address() + blocks.offset() * Float.BYTES),
+        MemorySegment.ofAddress(base.address() + blocks.start(first) * Float.BYTES),
         blocks.ld(),
         blocks.stride());
   }

@@ -63,11 +63,21 @@ public interface Compute {
       boolean transA, boolean transB, Tensor a, Tensor b, Tensor c, double alpha, double beta);
 
   /**
-   * Where the blocks of a batched product lie in a tensor: block i starts at element {@code offset
-   * + i·stride} and its rows are {@code ld} elements apart, so a head's columns of a wider matrix
-   * are a block without being copied out.
+   * Where the blocks of a batched product lie in a tensor: block i = g·group + j starts at element
+   * {@code offset + g·groupStride + j·stride} and its rows are {@code ld} elements apart, so a
+   * head's columns of a wider matrix are a block without being copied out, and the heads of every
+   * sequence (groups of H blocks) are one batch.
    */
-  record Blocks(Tensor tensor, long offset, long stride, int ld) {}
+  record Blocks(Tensor tensor, long offset, long stride, int ld, int group, long groupStride) {
+    /** Blocks evenly spaced: block i starts at {@code offset + i·stride}. */
+    public Blocks(Tensor tensor, long offset, long stride, int ld) {
+      this(tensor, offset, stride, ld, Integer.MAX_VALUE, 0);
+    }
+
+    public long start(int i) {
+      return offset + (long) (i / group) * groupStride + (long) (i % group) * stride;
+    }
+  }
 
   /** {@code count} products {@code c_i = alpha · op(a_i) · op(b_i) + beta · c_i} of [m, n]. */
   void batched(

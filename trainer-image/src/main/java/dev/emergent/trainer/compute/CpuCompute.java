@@ -175,7 +175,13 @@ final class CpuCompute implements Compute {
   }
 
   private static Blas.Blocks blocks(Blocks blocks) {
-    return new Blas.Blocks(a(blocks.tensor()), blocks.offset(), blocks.stride(), blocks.ld());
+    return new Blas.Blocks(
+        a(blocks.tensor()),
+        blocks.offset(),
+        blocks.stride(),
+        blocks.ld(),
+        blocks.group(),
+        blocks.groupStride());
   }
 
   @Override

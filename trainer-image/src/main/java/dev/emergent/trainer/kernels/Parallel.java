@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
  * BLAS's threads sleep between products (OMP_WAIT_POLICY=PASSIVE), so the fused passes can use the
  * same cores in between.
  */
-final class Parallel {
+public final class Parallel {
   static final int THREADS = ComputeThreads.of(System.getenv());
 
   /** Below this many elements of work a range runs on the calling thread alone. */
@@ -30,7 +30,7 @@ final class Parallel {
               });
 
   /** A part [from, to) of a kernel's range. */
-  interface Range {
+  public interface Range {
     void run(int from, int to);
   }
 
@@ -40,7 +40,7 @@ final class Parallel {
    * Runs body over [0, n) in up to {@link #THREADS} contiguous parts whose starts are multiples of
    * {@code align}; {@code work} is the number of elements the whole range touches.
    */
-  static void split(int n, int align, long work, Range body) {
+  public static void split(int n, int align, long work, Range body) {
     int parts = (int) Math.min(THREADS, Math.max(1, work / MIN_WORK));
     if (parts <= 1 || n < 2L * align) {
       body.run(0, n);

@@ -7,7 +7,7 @@ import dev.emergent.trainer.mesh.TensorParallel;
 import dev.emergent.trainer.tensor.Parameters;
 
 /**
- * Multi-head causal self-attention: the products run as one BLAS call per (batch, head) on the
+ * Multi-head causal self-attention: the products run as one BLAS call per (sequence, head) on the
  * heads' columns where they lie (no copies into per-head arrays), the softmax as one fused pass per
  * row with the causal mask implied ({@link Compute#causalSoftmaxForward}). Decoding attends on the
  * host, to the {@link KvCache}'s arrays.
@@ -56,29 +56,18 @@ public final class CausalSelfAttention {
     allocate(batch, time);
     packed = qkv.forward(x);
     double scale = 1 / Math.sqrt(headDim);
-    for (int b = 0; b < batch; b++) {
-      product(
-          false,
-          true,
-          time,
-          headDim,
-          head(packed, b, QUERIES),
-          head(packed, b, KEYS),
-          square(probs, b),
-          scale);
-    }
+    product(
+        false,
+        true,
+        time,
+        headDim,
+        heads(packed, QUERIES),
+        heads(packed, KEYS),
+        squares(probs),
+        scale);
     compute.causalSoftmaxForward(probs, time);
-    for (int b = 0; b < batch; b++) {
-      product(
-          false,
-          false,
-          headDim,
-          time,
-          square(probs, b),
-          head(packed, b, VALUES),
-          head(merged, b, 0),
-          1);
-    }
+    product(
+        false, false, headDim, time, squares(probs), heads(packed, VALUES), heads(merged, 0), 1);
     return tp.allReduce(proj.forward(merged));
   }
 
@@ -86,47 +75,28 @@ public final class CausalSelfAttention {
   public Tensor backward(Tensor dy) {
     Tensor dmerged = proj.backward(dy);
     double scale = 1 / Math.sqrt(headDim);
-    for (int b = 0; b < batch; b++) {
-      product(
-          false,
-          true,
-          time,
-          headDim,
-          head(dmerged, b, 0),
-          head(packed, b, VALUES),
-          square(dprobs, b),
-          1);
-      product(
-          true,
-          false,
-          headDim,
-          time,
-          square(probs, b),
-          head(dmerged, b, 0),
-          head(dqkv, b, VALUES),
-          1);
-    }
+    product(
+        false, true, time, headDim, heads(dmerged, 0), heads(packed, VALUES), squares(dprobs), 1);
+    product(true, false, headDim, time, squares(probs), heads(dmerged, 0), heads(dqkv, VALUES), 1);
     compute.causalSoftmaxBackward(dprobs, probs, time);
-    for (int b = 0; b < batch; b++) {
-      product(
-          false,
-          false,
-          headDim,
-          time,
-          square(dprobs, b),
-          head(packed, b, KEYS),
-          head(dqkv, b, QUERIES),
-          scale);
-      product(
-          true,
-          false,
-          headDim,
-          time,
-          square(dprobs, b),
-          head(packed, b, QUERIES),
-          head(dqkv, b, KEYS),
-          scale);
-    }
+    product(
+        false,
+        false,
+        headDim,
+        time,
+        squares(dprobs),
+        heads(packed, KEYS),
+        heads(dqkv, QUERIES),
+        scale);
+    product(
+        true,
+        false,
+        headDim,
+        time,
+        squares(dprobs),
+        heads(packed, QUERIES),
+        heads(dqkv, KEYS),
+        scale);
     return tp.allReduce(qkv.backward(dqkv));
   }
 
@@ -177,7 +147,9 @@ public final class CausalSelfAttention {
     return heads * headDim;
   }
 
-  /** Every head's c = scale · op(a) · op(b), with T rows, n columns and inner size k. */
+  /**
+   * Every (sequence, head)'s c = scale · op(a) · op(b), with T rows, n columns and inner size k.
+   */
   private void product(
       boolean transA,
       boolean transB,
@@ -187,24 +159,24 @@ public final class CausalSelfAttention {
       Compute.Blocks b,
       Compute.Blocks c,
       double scale) {
-    compute.batched(transA, transB, heads, time, n, k, a, b, c, scale, 0);
+    compute.batched(transA, transB, batch * heads, time, n, k, a, b, c, scale, 0);
   }
 
   /**
-   * The [T, hd] blocks of sequence b's heads in a [B·T, width] matrix whose columns hold parts of H
-   * heads each (the packed projection's queries, keys and values: parts 0, 1, 2; merged outputs:
-   * part 0): head h's block starts at column part·H·hd + h·hd.
+   * The [T, hd] blocks of every sequence's heads in a [B·T, width] matrix whose columns hold parts
+   * of H heads each (the packed projection's queries, keys and values: parts 0, 1, 2; merged
+   * outputs: part 0): head h of sequence b starts at row b·T, column part·H·hd + h·hd.
    */
-  private Compute.Blocks head(Tensor matrix, int b, int part) {
+  private Compute.Blocks heads(Tensor matrix, int part) {
     int width = (int) matrix.size(1);
-    long offset = (long) b * time * width + (long) part * heads * headDim;
-    return new Compute.Blocks(matrix, offset, headDim, width);
+    return new Compute.Blocks(
+        matrix, (long) part * heads * headDim, headDim, width, heads, (long) time * width);
   }
 
-  /** The [T, T] blocks of sequence b's heads in a [B·H, T, T] array. */
-  private Compute.Blocks square(Tensor scores, int b) {
+  /** The [T, T] blocks of every (sequence, head) in a [B·H, T, T] array. */
+  private Compute.Blocks squares(Tensor scores) {
     long size = (long) time * time;
-    return new Compute.Blocks(scores, b * heads * size, size, time);
+    return new Compute.Blocks(scores, 0, size, time);
   }
 
   private void allocate(int batch, int time) {
