@@ -17,6 +17,14 @@ public final class CausalSelfAttention {
   private static final int KEYS = 1;
   private static final int VALUES = 2;
 
+  /**
+   * Queries per block of the products: a block of queries needs the keys up to its last position
+   * only, so at a context of 128 the scores and their products do 3/4 of the full square's work,
+   * and every product stays small enough for the BLAS to run it on one thread, which lets {@code
+   * Compute.batched} spread the heads over the threads.
+   */
+  private static final int ROWS = 64;
+
   private final Linear qkv; // [D] -> [3·H·hd]: queries, keys, values of this rank's heads
   private final Linear proj; // [H·hd] -> [D], partial sums on a model axis
   private final TensorParallel tp;
@@ -56,47 +64,95 @@ public final class CausalSelfAttention {
     allocate(batch, time);
     packed = qkv.forward(x);
     double scale = 1 / Math.sqrt(headDim);
-    product(
-        false,
-        true,
-        time,
-        headDim,
-        heads(packed, QUERIES),
-        heads(packed, KEYS),
-        squares(probs),
-        scale);
+    for (int r = 0; r < time; r += ROWS) {
+      int rows = Math.min(ROWS, time - r);
+      product(
+          false,
+          true,
+          rows,
+          r + rows,
+          headDim,
+          heads(packed, QUERIES, r),
+          heads(packed, KEYS, 0),
+          squares(probs, r, 0),
+          scale);
+    }
     compute.causalSoftmaxForward(probs, time);
-    product(
-        false, false, headDim, time, squares(probs), heads(packed, VALUES), heads(merged, 0), 1);
+    for (int r = 0; r < time; r += ROWS) {
+      int rows = Math.min(ROWS, time - r);
+      product(
+          false,
+          false,
+          rows,
+          headDim,
+          r + rows,
+          squares(probs, r, 0),
+          heads(packed, VALUES, 0),
+          heads(merged, 0, r),
+          1);
+    }
     return tp.allReduce(proj.forward(merged));
   }
 
-  /** dy [B·T, D] -> dx [B·T, D]; one all-reduce over the model axis. */
+  /**
+   * dy [B·T, D] -> dx [B·T, D]; one all-reduce over the model axis. Gradients of keys and values go
+   * by blocks of key positions: keys c..c+n−1 are seen by the queries from c on, so their block is
+   * one product over rows c..T−1 and no accumulation across row blocks.
+   */
   public Tensor backward(Tensor dy) {
     Tensor dmerged = proj.backward(dy);
     double scale = 1 / Math.sqrt(headDim);
-    product(
-        false, true, time, headDim, heads(dmerged, 0), heads(packed, VALUES), squares(dprobs), 1);
-    product(true, false, headDim, time, squares(probs), heads(dmerged, 0), heads(dqkv, VALUES), 1);
+    for (int r = 0; r < time; r += ROWS) {
+      int rows = Math.min(ROWS, time - r);
+      product(
+          false,
+          true,
+          rows,
+          r + rows,
+          headDim,
+          heads(dmerged, 0, r),
+          heads(packed, VALUES, 0),
+          squares(dprobs, r, 0),
+          1);
+    }
+    for (int c = 0; c < time; c += ROWS) {
+      product(
+          true,
+          false,
+          Math.min(ROWS, time - c),
+          headDim,
+          time - c,
+          squares(probs, c, c),
+          heads(dmerged, 0, c),
+          heads(dqkv, VALUES, c),
+          1);
+    }
     compute.causalSoftmaxBackward(dprobs, probs, time);
-    product(
-        false,
-        false,
-        headDim,
-        time,
-        squares(dprobs),
-        heads(packed, KEYS),
-        heads(dqkv, QUERIES),
-        scale);
-    product(
-        true,
-        false,
-        headDim,
-        time,
-        squares(dprobs),
-        heads(packed, QUERIES),
-        heads(dqkv, KEYS),
-        scale);
+    for (int r = 0; r < time; r += ROWS) {
+      int rows = Math.min(ROWS, time - r);
+      product(
+          false,
+          false,
+          rows,
+          headDim,
+          r + rows,
+          squares(dprobs, r, 0),
+          heads(packed, KEYS, 0),
+          heads(dqkv, QUERIES, r),
+          scale);
+    }
+    for (int c = 0; c < time; c += ROWS) {
+      product(
+          true,
+          false,
+          Math.min(ROWS, time - c),
+          headDim,
+          time - c,
+          squares(dprobs, c, c),
+          heads(packed, QUERIES, c),
+          heads(dqkv, KEYS, c),
+          scale);
+    }
     return tp.allReduce(qkv.backward(dqkv));
   }
 
@@ -148,35 +204,37 @@ public final class CausalSelfAttention {
   }
 
   /**
-   * Every (sequence, head)'s c = scale · op(a) · op(b), with T rows, n columns and inner size k.
+   * Every (sequence, head)'s c = scale · op(a) · op(b), with m rows, n columns and inner size k.
    */
   private void product(
       boolean transA,
       boolean transB,
+      int m,
       int n,
       int k,
       Compute.Blocks a,
       Compute.Blocks b,
       Compute.Blocks c,
       double scale) {
-    compute.batched(transA, transB, batch * heads, time, n, k, a, b, c, scale, 0);
+    compute.batched(transA, transB, batch * heads, m, n, k, a, b, c, scale, 0);
   }
 
   /**
-   * The [T, hd] blocks of every sequence's heads in a [B·T, width] matrix whose columns hold parts
-   * of H heads each (the packed projection's queries, keys and values: parts 0, 1, 2; merged
-   * outputs: part 0): head h of sequence b starts at row b·T, column part·H·hd + h·hd.
+   * The blocks from position {@code row} on of every sequence's heads in a [B·T, width] matrix
+   * whose columns hold parts of H heads each (the packed projection's queries, keys and values:
+   * parts 0, 1, 2; merged outputs: part 0): head h of sequence b starts at row b·T + row, column
+   * part·H·hd + h·hd.
    */
-  private Compute.Blocks heads(Tensor matrix, int part) {
+  private Compute.Blocks heads(Tensor matrix, int part, int row) {
     int width = (int) matrix.size(1);
-    return new Compute.Blocks(
-        matrix, (long) part * heads * headDim, headDim, width, heads, (long) time * width);
+    long offset = (long) row * width + (long) part * heads * headDim;
+    return new Compute.Blocks(matrix, offset, headDim, width, heads, (long) time * width);
   }
 
-  /** The [T, T] blocks of every (sequence, head) in a [B·H, T, T] array. */
-  private Compute.Blocks squares(Tensor scores) {
+  /** The [T, T] blocks of every (sequence, head) in a [B·H, T, T] array, from (row, column) on. */
+  private Compute.Blocks squares(Tensor scores, int row, int column) {
     long size = (long) time * time;
-    return new Compute.Blocks(scores, 0, size, time);
+    return new Compute.Blocks(scores, (long) row * time + column, size, time);
   }
 
   private void allocate(int batch, int time) {

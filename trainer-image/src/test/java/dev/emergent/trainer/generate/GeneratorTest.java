@@ -20,25 +20,40 @@ class GeneratorTest {
   private static final ModelShape SHAPE = new ModelShape(2, 16, 2, 64, 12, Tokens.SIZE, 320);
 
   private static Gpt model() {
-    Gpt gpt = new Gpt(SHAPE, Compute.cpu(DataType.FLOAT));
+    return model(SHAPE, 20);
+  }
+
+  /** A model whose initial parameters are scaled up, so that its outputs are not all alike. */
+  private static Gpt model(ModelShape shape, double scale) {
+    Gpt gpt = new Gpt(shape, Compute.cpu(DataType.FLOAT));
     gpt.parameters().initialize(3);
-    CpuTensor.array(gpt.parameters().values()).muli(20);
+    CpuTensor.array(gpt.parameters().values()).muli(scale);
     return gpt;
   }
 
   @Test
   void cachedDecodingGivesTheLogitsOfAFullForwardPass() {
-    Gpt gpt = model();
     int[] ids = {
       Tokens.BEGIN, Tokens.PROMPT, '1', '+', '2', '=', Tokens.RESPONSE, '3', Tokens.END, '7'
     };
+    assertCachedDecodingMatchesTheFullPass(model(), ids);
+  }
 
+  /** The full pass's attention goes by blocks of 64 queries from here on; decoding does not. */
+  @Test
+  void cachedDecodingGivesTheLogitsOfAFullForwardPassOverSeveralBlocksOfQueries() {
+    ModelShape shape = new ModelShape(2, 16, 2, 64, 150, Tokens.SIZE, 320);
+    int[] ids = new SplittableRandom(5).ints(140, 0, Tokens.SIZE).toArray();
+    assertCachedDecodingMatchesTheFullPass(model(shape, 5), ids);
+  }
+
+  private static void assertCachedDecodingMatchesTheFullPass(Gpt gpt, int[] ids) {
     float[][] cached = new Generator(gpt).logits(ids);
     INDArray full = CpuTensor.array(gpt.logits(ids, 1, ids.length));
 
     double worst = 0;
     for (int pos = 0; pos < ids.length; pos++) {
-      for (int v = 0; v < SHAPE.vocab(); v++) {
+      for (int v = 0; v < gpt.shape().vocab(); v++) {
         worst = Math.max(worst, Math.abs(cached[pos][v] - full.getDouble(pos, v)));
       }
     }

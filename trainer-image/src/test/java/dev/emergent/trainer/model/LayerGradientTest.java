@@ -100,6 +100,23 @@ class LayerGradientTest {
         new long[] {N, D});
   }
 
+  /**
+   * Beyond 64 positions the products go by blocks of queries and of keys. One narrow sequence: the
+   * finite differences of a sum over many more outputs would lose the digits the check needs.
+   */
+  @Test
+  void causalSelfAttentionOverSeveralBlocksOfQueries() {
+    int time = 64 + 3;
+    int width = 4;
+    checkLayer(
+        "attention in blocks",
+        b -> new CausalSelfAttention(b, "attn", width, 2, 0.5, TensorParallel.single()),
+        l -> x -> l.forward(x, 1, time),
+        l -> l::backward,
+        new long[] {time, width},
+        new long[] {time, width});
+  }
+
   @Test
   void mlp() {
     checkLayer(
