@@ -10,7 +10,6 @@ import static dev.emergent.trainer.kernels.Lanes.store;
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link CrossEntropyKernel} on float vectors, every row; returns the rows done. */
@@ -53,14 +52,7 @@ final class CrossEntropyVector {
     int bound = S.loopBound(width);
     for (int r = from; r < to; r++) {
       int base = r * width;
-      FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-      for (int j = 0; j < bound; j += WIDTH) {
-        maxes = maxes.max(load(l, base + j));
-      }
-      float max = maxes.reduceLanes(VectorOperators.MAX);
-      for (int j = bound; j < width; j++) {
-        max = Math.max(max, get(l, base + j));
-      }
+      float max = Lanes.max(l, base, width);
       FloatVector sums = FloatVector.zero(S);
       FloatVector targets = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {

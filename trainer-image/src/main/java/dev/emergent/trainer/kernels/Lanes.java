@@ -68,6 +68,20 @@ final class Lanes {
     return v.lane(0);
   }
 
+  /** The largest of the {@code count} floats from {@code from} on (exact in any order). */
+  static float max(ByteBuffer memory, int from, int count) {
+    int bound = S.loopBound(count);
+    FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (int j = 0; j < bound; j += WIDTH) {
+      maxes = maxes.max(load(memory, from + j));
+    }
+    float max = maxes.reduceLanes(VectorOperators.MAX);
+    for (int j = bound; j < count; j++) {
+      max = Math.max(max, get(memory, from + j));
+    }
+    return max;
+  }
+
   /**
    * e^x per lane, from additions, products and bit operations only, so that it gives the same bits
    * compiled or not ({@code lanewise(EXP)} is Math.exp lane by lane before compilation and another

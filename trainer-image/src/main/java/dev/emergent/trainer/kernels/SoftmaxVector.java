@@ -11,7 +11,6 @@ import static dev.emergent.trainer.kernels.Lanes.zero;
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link CausalSoftmaxKernel} on float vectors, every row; returns the rows done. */
@@ -36,14 +35,7 @@ final class SoftmaxVector {
       int base = r * time;
       int seen = r % time + 1;
       int bound = S.loopBound(seen);
-      FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-      for (int j = 0; j < bound; j += WIDTH) {
-        maxes = maxes.max(load(s, base + j));
-      }
-      float max = maxes.reduceLanes(VectorOperators.MAX);
-      for (int j = bound; j < seen; j++) {
-        max = Math.max(max, get(s, base + j));
-      }
+      float max = Lanes.max(s, base, seen);
       FloatVector sums = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
         FloatVector e = Lanes.exp(load(s, base + j).sub(max));

@@ -22,20 +22,8 @@ class BlasTest {
     Nd4j.getRandom().setSeed(7);
     INDArray packed = Nd4j.randn(DataType.FLOAT, SEQUENCES * TIME, WIDTH);
     INDArray scores = Nd4j.create(DataType.FLOAT, SEQUENCES * HEADS, TIME, TIME);
-    long square = (long) TIME * TIME;
 
-    Blas.batched(
-        false,
-        true,
-        SEQUENCES * HEADS,
-        TIME,
-        TIME,
-        HEAD_DIM,
-        heads(packed, 0),
-        heads(packed, 1),
-        new Blas.Blocks(scores, 0, square, TIME),
-        1,
-        0);
+    scores(heads(packed, 0), heads(packed, 1), scores);
 
     for (int b = 0; b < SEQUENCES; b++) {
       for (int h = 0; h < HEADS; h++) {
@@ -52,23 +40,26 @@ class BlasTest {
     INDArray scores = Nd4j.create(DataType.FLOAT, SEQUENCES * HEADS, TIME, TIME);
     Blas.Blocks oneSequenceTooMany =
         new Blas.Blocks(packed, 0, HEAD_DIM, WIDTH, HEADS, (long) TIME * WIDTH + WIDTH);
-    assertThatThrownBy(
-            () ->
-                Blas.batched(
-                    false,
-                    true,
-                    SEQUENCES * HEADS,
-                    TIME,
-                    TIME,
-                    HEAD_DIM,
-                    oneSequenceTooMany,
-                    heads(packed, 1),
-                    new Blas.Blocks(scores, 0, (long) TIME * TIME, TIME),
-                    1,
-                    0))
+    assertThatThrownBy(() -> scores(oneSequenceTooMany, heads(packed, 1), scores))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("gemm a: 16 blocks of 64×16")
         .hasMessageContaining("do not fit an array of " + SEQUENCES * TIME * WIDTH);
+  }
+
+  /** Every (sequence, head)'s queries times its keys, as attention's scores. */
+  private static void scores(Blas.Blocks queries, Blas.Blocks keys, INDArray scores) {
+    Blas.batched(
+        false,
+        true,
+        SEQUENCES * HEADS,
+        TIME,
+        TIME,
+        HEAD_DIM,
+        queries,
+        keys,
+        new Blas.Blocks(scores, 0, (long) TIME * TIME, TIME),
+        1,
+        0);
   }
 
   /** Part p (0 queries, 1 keys) of every sequence's heads: groups of HEADS blocks. */
