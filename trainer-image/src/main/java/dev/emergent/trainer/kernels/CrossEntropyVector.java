@@ -71,13 +71,7 @@ final class CrossEntropyVector {
         sum += e;
         target += get(t, base + j) * shifted;
       }
-      float inverse = 1 / sum;
-      for (int j = 0; j < bound; j += WIDTH) {
-        store(load(p, base + j).mul(inverse), p, base + j);
-      }
-      for (int j = bound; j < width; j++) {
-        put(p, base + j, get(p, base + j) * inverse);
-      }
+      Lanes.scale(p, base, width, 1 / sum);
       losses[r] = get(s, r) * (Math.log(sum) - target);
     }
   }

@@ -82,6 +82,17 @@ final class Lanes {
     return max;
   }
 
+  /** Multiplies the {@code count} floats from {@code from} on by {@code factor}, in place. */
+  static void scale(ByteBuffer memory, int from, int count, float factor) {
+    int bound = S.loopBound(count);
+    for (int j = 0; j < bound; j += WIDTH) {
+      store(load(memory, from + j).mul(factor), memory, from + j);
+    }
+    for (int j = bound; j < count; j++) {
+      put(memory, from + j, get(memory, from + j) * factor);
+    }
+  }
+
   /**
    * e^x per lane, from additions, products and bit operations only, so that it gives the same bits
    * compiled or not ({@code lanewise(EXP)} is Math.exp lane by lane before compilation and another

@@ -48,13 +48,7 @@ final class SoftmaxVector {
         put(s, base + j, e);
         sum += e;
       }
-      float inverse = 1 / sum;
-      for (int j = 0; j < bound; j += WIDTH) {
-        store(load(s, base + j).mul(inverse), s, base + j);
-      }
-      for (int j = bound; j < seen; j++) {
-        put(s, base + j, get(s, base + j) * inverse);
-      }
+      Lanes.scale(s, base, seen, 1 / sum);
       zero(s, base + seen, base + time);
     }
   }
