@@ -24,23 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quickstart's five stages (examples/quickstart.yaml: 0.8M parameters, 1-digit arithmetic) on
- * one rank, chained through their checkpoints as the planner plans them; about two and a half
- * minutes on 2 cores. A build gives the same numbers on every run (see KernelDeterminismIT), but
- * any change to the numerics moves them, and 100 steps of SFT amplify that: SFT's greedy exact
- * match on held-out prompts measured 0.28 to 0.70 across builds (chance about 0.05); at the build
- * of 2026-12-01 it is 0.59, and PPO (60 rollouts of 64) moves sampled exact match 0.445 → 0.537 at
- * KL 0.32, with a reward gain (another build: 0.27 → 0.24). The assertions are the post-training
- * issue's: a reward gain, no fewer right sampled answers, no collapse of greedy ones, KL under a
- * documented bound; and SFT well above chance.
+ * one rank, chained through their checkpoints as the planner plans them; about two minutes on 2
+ * cores. A build gives the same numbers on every run (see KernelDeterminismIT), but any change to
+ * the numerics moves them, and 100 steps of SFT amplify that: SFT's greedy exact match on held-out
+ * prompts measured 0.28 to 0.86 across builds (chance about 0.05). At the build of 2026-12-02 PPO
+ * (60 rollouts of 64, learning rate 2e-5, β 0.2) moves sampled exact match 0.695 → 0.771 and greedy
+ * 0.86 → 0.97 at KL 0.27. The assertions: a reward gain, more right sampled answers, no collapse of
+ * greedy ones, KL under a documented bound; and SFT well above chance.
  */
 class PostTrainingTest {
-  /** Nats per response; docs/post-training.md documents it. */
+  /** Nats per response; trainer-image/README.md documents it. */
   static final double KL_BOUND = 0.5;
 
   /** How far exact match on the 64 held-out prompts may fall while the reward rises. */
   static final double GREEDY_TOLERANCE = 0.15;
-
-  static final double SAMPLED_TOLERANCE = 0.05;
 
   @TempDir static Path root;
   private static final Map<String, List<Progress>> REPORTS = new LinkedHashMap<>();
@@ -76,10 +73,9 @@ class PostTrainingTest {
     System.out.println("PPO after " + last("ppo").step() + " steps: " + after);
     assertThat(after.get("sampleScore")).isGreaterThan(after.get("referenceSampleScore"));
     assertThat(after.get("sampleScoreGain")).isPositive();
-    // Right answers may move by a few of the 64 held-out prompts while the reward rises; a
-    // collapse (the reward model exploited) may not.
-    assertThat(after.get("sampleExactMatch"))
-        .isGreaterThanOrEqualTo(after.get("referenceSampleExactMatch") - SAMPLED_TOLERANCE);
+    assertThat(after.get("sampleExactMatch")).isGreaterThan(after.get("referenceSampleExactMatch"));
+    // Greedy answers may move by a few of the 64 held-out prompts while the sampled ones improve;
+    // a collapse (the reward model exploited) may not.
     assertThat(after.get("exactMatch"))
         .isGreaterThanOrEqualTo(after.get("referenceExactMatch") - GREEDY_TOLERANCE);
     assertThat(after.get("kl")).isLessThan(KL_BOUND);
