@@ -16,6 +16,8 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
 fi
 if ! chroot "$torch2" python3 -c "import torch" 2>/dev/null; then
   echo "making $torch2: Debian trixie with PyTorch 2.x and what torch.compile needs..." >&2
+  command -v debootstrap >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
   debootstrap --variant=minbase trixie "$torch2" http://deb.debian.org/debian >/dev/null
   cp /etc/resolv.conf "$torch2/etc/resolv.conf"
   chroot "$torch2" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install \
