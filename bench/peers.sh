@@ -10,14 +10,17 @@
 threads="${THREADS:-$(nproc)}"
 torch2="${TORCH2_ROOT:-/var/cache/emergent/trixie-torch}"
 
+install_debian_packages() {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   echo "installing python3-torch and libopenblas0-pthread (Debian)..." >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread >/dev/null
+  install_debian_packages python3-torch libopenblas0-pthread
 fi
 if ! chroot "$torch2" python3 -c "import torch" 2>/dev/null; then
   echo "making $torch2: Debian trixie with PyTorch 2.x and what torch.compile needs..." >&2
-  command -v debootstrap >/dev/null ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
+  command -v debootstrap >/dev/null || install_debian_packages debootstrap
   debootstrap --variant=minbase trixie "$torch2" http://deb.debian.org/debian >/dev/null
   cp /etc/resolv.conf "$torch2/etc/resolv.conf"
   chroot "$torch2" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install \
