@@ -24,9 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a TrainingRun on this machine: the planner's stages in order, each as one trainer process
- * per rank on 127.0.0.1, each starting from the checkpoint the stage before published, with a
- * progress bar per stage and a report at the end.
+ * Runs a TrainingRun on this machine: the planner's stages in order, on one trainer process per
+ * rank on 127.0.0.1 that stays warm from stage to stage ({@link RankWorkers}), each stage starting
+ * from the checkpoint the stage before published, with a progress bar per stage and a report at the
+ * end.
  */
 public final class LocalRunner {
   private static final long POLL_MILLIS = 300;
@@ -45,6 +46,7 @@ public final class LocalRunner {
   private final PrintStream out;
   private final PrintStream err;
   private final AtomicReference<StageProcesses> running = new AtomicReference<>();
+  private final ClassArchive archive = ClassArchive.forThisInstallation();
 
   public LocalRunner(Options options, PrintStream out, PrintStream err) {
     this.options = options;
@@ -84,7 +86,7 @@ public final class LocalRunner {
     RunPlan plan = Planner.plan(run, published);
     int width =
         Math.max(10, plan.stages().stream().mapToInt(s -> s.name().length()).max().orElse(0));
-    try {
+    try (RankWorkers workers = new RankWorkers(name, archive)) {
       for (int i = 0; i < plan.stages().size(); i++) {
         StagePlan stage = Planner.plan(run, published).stages().get(i);
         String label =
@@ -100,7 +102,7 @@ public final class LocalRunner {
               });
           continue;
         }
-        StageResult result = runStage(stage, label, checkpoints, dataRoot, logs, configs);
+        StageResult result = runStage(stage, label, checkpoints, dataRoot, logs, configs, workers);
         results.add(result);
         if (result.exitCode() != 0) {
           return new Finished(result.exitCode(), results);
@@ -118,7 +120,13 @@ public final class LocalRunner {
   }
 
   private StageResult runStage(
-      StagePlan stage, String label, Path checkpoints, Path dataRoot, Path logs, Path configs)
+      StagePlan stage,
+      String label,
+      Path checkpoints,
+      Path dataRoot,
+      Path logs,
+      Path configs,
+      RankWorkers workers)
       throws IOException {
     Path config = configs.resolve(stage.name() + ".json");
     TrainingRunFiles.JSON
@@ -131,7 +139,7 @@ public final class LocalRunner {
     List<double[]> curve = new ArrayList<>();
     Instant start = Instant.now();
     try (StageProcesses processes =
-        StageProcesses.start(stage, config, checkpoints, dataRoot, logs)) {
+        StageProcesses.start(stage, config, checkpoints, dataRoot, logs, workers)) {
       running.set(processes);
       long lastStep = -1;
       while (true) {
@@ -176,7 +184,7 @@ public final class LocalRunner {
         if (processes.allDone()) {
           break;
         }
-        sleep();
+        awaitExit(processes);
       }
     } finally {
       running.set(null);
@@ -285,9 +293,10 @@ public final class LocalRunner {
     return s >= 60 ? String.format("%d min %02d s", s / 60, s % 60) : s + " s";
   }
 
-  private static void sleep() {
+  /** Until the next poll, or sooner when a rank ends: a stage's end is seen at once. */
+  private static void awaitExit(StageProcesses processes) {
     try {
-      Thread.sleep(POLL_MILLIS);
+      processes.awaitExit(POLL_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -2,65 +2,58 @@ package dev.emergent.local;
 
 import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.StagePlan;
-import dev.emergent.trainer.launch.JavaCommand;
-import dev.emergent.trainer.run.TrainerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The trainer processes of one stage on this machine: one per rank, on 127.0.0.1, with the launch
- * environment, a fresh run token and compute threads = cores / ranks. They stop together.
+ * One stage on this machine: a rank per worker process ({@link RankWorkers}), on 127.0.0.1, with
+ * the launch environment and a fresh run token. The ranks stop together: a stage that does not end
+ * with every rank's success stops the workers.
  */
 final class StageProcesses implements AutoCloseable {
-  private final List<Process> ranks = new ArrayList<>();
+  private final List<CompletableFuture<Integer>> ranks = new ArrayList<>();
   private final Path logs;
   private final String stage;
+  private final RankWorkers workers;
 
-  private StageProcesses(Path logs, String stage) {
+  private StageProcesses(Path logs, String stage, RankWorkers workers) {
     this.logs = logs;
     this.stage = stage;
+    this.workers = workers;
   }
 
   static StageProcesses start(
-      StagePlan plan, Path config, Path checkpoints, Path dataRoot, Path logs) throws IOException {
-    StageProcesses processes = new StageProcesses(logs, plan.name());
+      StagePlan plan, Path config, Path checkpoints, Path dataRoot, Path logs, RankWorkers workers)
+      throws IOException {
+    StageProcesses processes = new StageProcesses(logs, plan.name(), workers);
     int world = plan.worldSize();
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / world);
     byte[] token = new byte[16];
     new SecureRandom().nextBytes(token);
     int port = freePort();
     Map<String, String> common =
         LaunchEnvironment.common(plan, config.toString(), "127.0.0.1", port);
+    List<RankWorker> ranks = workers.forStage(world);
     for (int rank = 0; rank < world; rank++) {
-      ProcessBuilder builder =
-          new ProcessBuilder(
-              JavaCommand.of(
-                  List.of(
-                      // Marks the process for ps and tests: the class name follows a long
-                      // classpath.
-                      "-Demergent.trainer=" + plan.name() + "/" + rank, "-XX:+UseSerialGC"),
-                  TrainerMain.class.getName(),
-                  List.of()));
-      Map<String, String> env = builder.environment();
-      env.putAll(common);
+      Map<String, String> env = new HashMap<>(common);
       env.put(LaunchEnvironment.RANK, Integer.toString(rank));
       env.put(LaunchEnvironment.RUN_TOKEN, HexFormat.of().formatHex(token));
       env.put(LaunchEnvironment.CHECKPOINT_ROOT, checkpoints.toString());
       env.put(LaunchEnvironment.DATA_ROOT, dataRoot.toString());
       env.put(LaunchEnvironment.PROGRESS_PORT, "0");
       env.put(LaunchEnvironment.TERMINATION_LOG, processes.summary(rank).toString());
-      env.put("OMP_NUM_THREADS", Integer.toString(threads));
-      env.put("OMP_WAIT_POLICY", "PASSIVE");
-      builder.redirectErrorStream(true).redirectOutput(processes.log(rank).toFile());
-      processes.ranks.add(builder.start());
+      processes.ranks.add(ranks.get(rank).run(env, processes.log(rank)));
     }
     return processes;
   }
@@ -80,8 +73,8 @@ final class StageProcesses implements AutoCloseable {
   /** The first rank that ended with a non-zero code, if any. */
   Optional<Integer> failedRank() {
     for (int rank = 0; rank < ranks.size(); rank++) {
-      Process p = ranks.get(rank);
-      if (!p.isAlive() && p.exitValue() != 0) {
+      CompletableFuture<Integer> r = ranks.get(rank);
+      if (r.isDone() && r.join() != 0) {
         return Optional.of(rank);
       }
     }
@@ -89,28 +82,32 @@ final class StageProcesses implements AutoCloseable {
   }
 
   boolean allDone() {
-    return ranks.stream().noneMatch(Process::isAlive);
+    return ranks.stream().allMatch(CompletableFuture::isDone);
   }
 
   int exitCode(int rank) {
-    return ranks.get(rank).exitValue();
+    return ranks.get(rank).join();
   }
 
-  /** Stops every rank still running: politely, then forcibly after a few seconds. */
+  /** Waits until a rank still running ends, at most {@code millis}. */
+  void awaitExit(long millis) throws InterruptedException {
+    CompletableFuture<?>[] running =
+        ranks.stream().filter(r -> !r.isDone()).toArray(CompletableFuture[]::new);
+    if (running.length == 0) {
+      return;
+    }
+    try {
+      CompletableFuture.anyOf(running).get(millis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Either way the caller looks at the ranks again.
+    }
+  }
+
+  /** Stops the workers unless every rank succeeded: politely, then forcibly after a few seconds. */
   @Override
   public void close() {
-    for (Process p : ranks) {
-      p.destroy();
-    }
-    for (Process p : ranks) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
+    if (!allDone() || failedRank().isPresent()) {
+      workers.stop();
     }
   }
 

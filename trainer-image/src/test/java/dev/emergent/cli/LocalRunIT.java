@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,10 +75,65 @@ class LocalRunIT {
             "\"stage\" : \"ppo\"");
     assertThat(cli.out()).contains("[4/4] ppo", "Done in", "rewardAccuracy", "sampleScoreGain");
     assertThat(trainers()).isEmpty();
+    // The ranks stay warm from stage to stage: every stage of a rank ran in one process.
+    for (int rank = 0; rank < 2; rank++) {
+      String first = process(work, "pretrain", rank);
+      for (String stage : List.of("sft", "reward", "ppo")) {
+        assertThat(process(work, stage, rank)).as(stage + " rank " + rank).isEqualTo(first);
+      }
+    }
+    assertThat(process(work, "pretrain", 0)).isNotEqualTo(process(work, "pretrain", 1));
     // MFU is of the whole gang: both ranks' tokens against both ranks' peak.
     JsonNode pretrain =
         new ObjectMapper().readTree(work.resolve("logs/pretrain-rank0.json").toFile());
     assertThat(pretrain.at("/metrics/mfu").asDouble()).isGreaterThan(0).isLessThan(1);
+  }
+
+  /** The process a rank of a stage ran in, as its log's first line says. */
+  private static String process(Path work, String stage, int rank) throws Exception {
+    Matcher matcher =
+        Pattern.compile("process (\\d+)")
+            .matcher(Files.readString(work.resolve("logs/" + stage + "-rank" + rank + ".log")));
+    assertThat(matcher.find()).as(stage + " rank " + rank + " names its process").isTrue();
+    return matcher.group(1);
+  }
+
+  @Test
+  void aStageOnAnotherMeshRunsOnItsOwnProcesses() throws Exception {
+    Path file = dir.resolve("meshes.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: emergent.dev/v1alpha1
+        kind: TrainingRun
+        metadata: {name: meshes}
+        spec:
+          model: {layers: 1, dModel: 32, heads: 2, contextLength: 16}
+          mesh:
+            axes: [{name: data, size: 2}, {name: model, size: 1}]
+          stages:
+          - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 4, batchSize: 8}
+          - name: sft
+            type: SFT
+            from: pretrain
+            data: {builtin: arithmetic, operandDigits: 1}
+            steps: 4
+            batchSize: 8
+            mesh: {axes: [{name: data, size: 1}, {name: model, size: 1}]}
+          - {name: more, type: SFT, from: sft, data: {builtin: arithmetic, operandDigits: 1}, steps: 4, batchSize: 8}
+        """);
+    Path work = dir.resolve("work");
+
+    int code = emergent("run", file.toString(), "--workdir", work.toString());
+
+    assertThat(code).as(cli.err()).isZero();
+    assertThat(work.resolve("logs/sft-rank1.log")).doesNotExist();
+    List<String> pretrain = List.of(process(work, "pretrain", 0), process(work, "pretrain", 1));
+    String sft = process(work, "sft", 0);
+    List<String> more = List.of(process(work, "more", 0), process(work, "more", 1));
+    assertThat(pretrain).doesNotContain(sft);
+    assertThat(more).doesNotContain(sft).doesNotContainAnyElementsOf(pretrain);
+    assertThat(trainers()).isEmpty();
   }
 
   @Test

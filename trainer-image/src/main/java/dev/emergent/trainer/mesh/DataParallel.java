@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@link #allReduceGradients} waits for those and reduces the ranges nobody reported. Every other
  * collective of this axis waits for the ranges in flight first, so no two share a connection.
  */
-public final class DataParallel {
+public final class DataParallel implements AutoCloseable {
   private final ProcessGroup group;
   private final ExecutorService reducer;
   private final List<Future<?>> inFlight = new ArrayList<>();
@@ -43,6 +43,16 @@ public final class DataParallel {
                   t.setDaemon(true);
                   return t;
                 });
+  }
+
+  /**
+   * Ends the all-reduce thread: a warm trainer process runs many stages, each with its own axis.
+   */
+  @Override
+  public void close() {
+    if (reducer != null) {
+      reducer.shutdownNow();
+    }
   }
 
   public static DataParallel single() {

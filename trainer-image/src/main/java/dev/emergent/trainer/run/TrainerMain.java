@@ -109,17 +109,19 @@ public final class TrainerMain {
                 LaunchEnvironment.PROGRESS_PORT,
                 Integer.toString(LaunchEnvironment.DEFAULT_PROGRESS_PORT)));
     try (Rendezvous.Peers peers = rendezvous(env, rank, worldSize, out);
-        ProgressServer server = rank == 0 ? new ProgressServer(port, current) : null) {
-      DataParallel dataParallel = DataParallel.over(axis(config, ResolvedMesh.DATA, rank, peers));
+        ProgressServer server = rank == 0 ? new ProgressServer(port, current) : null;
+        DataParallel dataParallel =
+            DataParallel.over(axis(config, ResolvedMesh.DATA, rank, peers))) {
       TensorParallel tensorParallel =
           TensorParallel.over(axis(config, ResolvedMesh.MODEL, rank, peers));
       out.printf(
-          "rank %d of %d at %s, mesh %s, %d compute threads%s%n",
+          "rank %d of %d at %s, mesh %s, %d compute threads, process %d%s%n",
           rank,
           worldSize,
           config.mesh().coordinates(rank),
           config.mesh(),
           threads,
+          ProcessHandle.current().pid(),
           server != null ? ", progress on port " + server.port() : "");
       double peak = PeakFlops.measure();
       ProgressFile file = rank == 0 ? new ProgressFile(progressFile) : null;
