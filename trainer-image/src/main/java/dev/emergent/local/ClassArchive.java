@@ -81,13 +81,20 @@ final class ClassArchive {
       return List.of();
     }
     if (Files.isRegularFile(file)) {
-      return List.of("-XX:SharedArchiveFile=" + file, QUIET);
+      return mapping();
     }
     if (rank != 0) {
       return List.of();
     }
     dumping = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     return List.of("-XX:ArchiveClassesAtExit=" + dumping, QUIET);
+  }
+
+  /** The JVM options of another JVM of this classpath: map the archive if there is one. */
+  List<String> mapping() {
+    return file != null && Files.isRegularFile(file)
+        ? List.of("-XX:SharedArchiveFile=" + file, QUIET)
+        : List.of();
   }
 
   /**

@@ -113,7 +113,9 @@ public final class LocalRunner {
       Runtime.getRuntime().removeShutdownHook(stopper);
     }
     if (options.report()) {
-      Path report = new ReportWriter(workdir.resolve("report"), plan, results).write(checkpoints);
+      Path report =
+          new ReportWriter(workdir.resolve("report"), plan, results, archive.mapping())
+              .write(checkpoints);
       summary(results, Duration.between(started, Instant.now()), report, width);
     }
     return new Finished(0, results);

@@ -39,8 +39,11 @@ final class ReportWriter {
   private final Path folder;
   private final RunPlan plan;
   private final List<StageResult> results;
+  private final List<String> jvmOptions;
 
-  ReportWriter(Path folder, RunPlan plan, List<StageResult> results) {
+  /** {@code jvmOptions}: of the JVMs that generate the samples (the class archive's). */
+  ReportWriter(Path folder, RunPlan plan, List<StageResult> results, List<String> jvmOptions) {
+    this.jvmOptions = jvmOptions;
     this.folder = folder;
     this.plan = plan;
     this.results = results;
@@ -137,9 +140,11 @@ final class ReportWriter {
       questions.add(task.question(new SplittableRandom(1000 + i), true));
     }
     List<String> prompts = questions.stream().map(PostTrainingData.Question::prompt).toList();
-    List<String> before =
-        generate(checkpoints.resolve(config.inputs().policy()), prompts, List.of());
-    List<String> ppoAnswers = generate(checkpoints.resolve(after.checkpoint()), prompts, List.of());
+    // Both at once: each is mostly a JVM's start, on one core.
+    Generation policy = generate(checkpoints.resolve(config.inputs().policy()), prompts, List.of());
+    Generation tuned = generate(checkpoints.resolve(after.checkpoint()), prompts, List.of());
+    List<String> before = policy.completions();
+    List<String> ppoAnswers = tuned.completions();
     StringBuilder html =
         new StringBuilder("<h2>Samples before and after PPO</h2><table>")
             .append("<tr><th>prompt</th><th>answer</th><th>before PPO</th><th>after PPO</th></tr>");
@@ -179,9 +184,10 @@ final class ReportWriter {
       }
       List<String> completions =
           generate(
-              checkpoints.resolve(result.checkpoint()),
-              TEXT_PROMPTS,
-              List.of("--text", "--max-new-tokens", String.valueOf(TEXT_TOKENS)));
+                  checkpoints.resolve(result.checkpoint()),
+                  TEXT_PROMPTS,
+                  List.of("--text", "--max-new-tokens", String.valueOf(TEXT_TOKENS)))
+              .completions();
       html.append("<h2>Samples from ")
           .append(escape(stage.name()))
           .append("</h2><p>Sampled at temperature 0.8 (top-k 40), ")
@@ -200,36 +206,44 @@ final class ReportWriter {
   }
 
   /**
-   * Completions from a child {@code emergent generate --json}: the runner itself never loads ND4J,
-   * whose native start-up banner would land in the middle of the run's output.
+   * Completions from a child {@code emergent generate --json}, started now and read by {@link
+   * Generation#completions}: the runner itself never loads ND4J, whose native start-up banner would
+   * land in the middle of the run's output.
    */
-  private static List<String> generate(Path checkpoint, List<String> prompts, List<String> options)
+  private Generation generate(Path checkpoint, List<String> prompts, List<String> options)
       throws IOException {
     List<String> arguments = new ArrayList<>(List.of("generate", "--json"));
     arguments.addAll(options);
     arguments.add(checkpoint.toString());
     arguments.addAll(prompts);
-    List<String> command = JavaCommand.of(List.of(), "dev.emergent.cli.Main", arguments);
+    List<String> command = JavaCommand.of(jvmOptions, "dev.emergent.cli.Main", arguments);
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    List<String> lines;
-    try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
-      lines = reader.lines().toList();
-    }
-    try {
-      if (process.waitFor() != 0 || lines.isEmpty()) {
+    return new Generation(process, checkpoint, prompts.size());
+  }
+
+  /** A child generating completions of {@code count} prompts from {@code checkpoint}. */
+  private record Generation(Process process, Path checkpoint, int count) {
+    List<String> completions() throws IOException {
+      List<String> lines;
+      try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
+        lines = reader.lines().toList();
+      }
+      try {
+        if (process.waitFor() != 0 || lines.isEmpty()) {
+          throw new IOException("generating samples from " + checkpoint + " failed");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while generating samples", e);
+      }
+      List<String> completions =
+          List.of(TrainingRunFiles.JSON.readValue(lines.get(lines.size() - 1), String[].class));
+      if (completions.size() != count) {
         throw new IOException("generating samples from " + checkpoint + " failed");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while generating samples", e);
+      return completions;
     }
-    List<String> completions =
-        List.of(TrainingRunFiles.JSON.readValue(lines.get(lines.size() - 1), String[].class));
-    if (completions.size() != prompts.size()) {
-      throw new IOException("generating samples from " + checkpoint + " failed");
-    }
-    return completions;
   }
 
   /** A 360×180 SVG line chart of (step, loss). */

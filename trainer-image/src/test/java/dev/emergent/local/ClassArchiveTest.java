@@ -35,6 +35,7 @@ class ClassArchiveTest {
 
     List<String> dumping = archive.options(0);
     assertThat(archive.options(1)).isEmpty();
+    assertThat(archive.mapping()).as("nothing to map before it is published").isEmpty();
     assertThat(dumping.get(0)).startsWith("-XX:ArchiveClassesAtExit=");
     Files.writeString(Path.of(path(dumping.get(0))), "classes");
     archive.dumpEnded(true);
@@ -42,6 +43,7 @@ class ClassArchiveTest {
     Path published = archive.file().orElseThrow();
     assertThat(published).hasContent("classes");
     assertThat(stale).doesNotExist();
+    assertThat(archive.mapping()).first().isEqualTo("-XX:SharedArchiveFile=" + published);
     for (int rank = 0; rank < 2; rank++) {
       assertThat(ClassArchive.of(classpath, dir).options(rank))
           .first()
