@@ -20,26 +20,17 @@ class LocalRunIT {
   private final InProcessCli cli = new InProcessCli();
 
   private Path spec(int pretrainSteps) throws Exception {
-    Path file = dir.resolve("tiny.yaml");
-    Files.writeString(
-        file,
+    return TinyRuns.write(
+        dir.resolve("tiny.yaml"),
+        "tiny",
+        "checkpoint: {everySteps: 10}\n",
         """
-        apiVersion: emergent.dev/v1alpha1
-        kind: TrainingRun
-        metadata: {name: tiny}
-        spec:
-          model: {layers: 1, dModel: 32, heads: 2, contextLength: 16}
-          mesh:
-            axes: [{name: data, size: 2}, {name: model, size: 1}]
-          checkpoint: {everySteps: 10}
-          stages:
-          - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: %d, batchSize: 8, learningRate: 3.0e-3}
-          - {name: sft, type: SFT, from: pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 10, batchSize: 8}
-          - {name: reward, type: RewardModel, from: sft, data: {builtin: arithmetic, operandDigits: 1}, steps: 10, batchSize: 8}
-          - {name: ppo, type: PPO, policyFrom: sft, rewardFrom: reward, data: {builtin: arithmetic, operandDigits: 1}, steps: 2, batchSize: 8, rolloutSize: 16, maxNewTokens: 4}
+        - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: %d, batchSize: 8, learningRate: 3.0e-3}
+        - {name: sft, type: SFT, from: pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 10, batchSize: 8}
+        - {name: reward, type: RewardModel, from: sft, data: {builtin: arithmetic, operandDigits: 1}, steps: 10, batchSize: 8}
+        - {name: ppo, type: PPO, policyFrom: sft, rewardFrom: reward, data: {builtin: arithmetic, operandDigits: 1}, steps: 2, batchSize: 8, rolloutSize: 16, maxNewTokens: 4}
         """
             .formatted(pretrainSteps));
-    return file;
   }
 
   private int emergent(String... args) {
@@ -100,28 +91,22 @@ class LocalRunIT {
 
   @Test
   void aStageOnAnotherMeshRunsOnItsOwnProcesses() throws Exception {
-    Path file = dir.resolve("meshes.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: emergent.dev/v1alpha1
-        kind: TrainingRun
-        metadata: {name: meshes}
-        spec:
-          model: {layers: 1, dModel: 32, heads: 2, contextLength: 16}
-          mesh:
-            axes: [{name: data, size: 2}, {name: model, size: 1}]
-          stages:
-          - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 4, batchSize: 8}
-          - name: sft
-            type: SFT
-            from: pretrain
-            data: {builtin: arithmetic, operandDigits: 1}
-            steps: 4
-            batchSize: 8
-            mesh: {axes: [{name: data, size: 1}, {name: model, size: 1}]}
-          - {name: more, type: SFT, from: sft, data: {builtin: arithmetic, operandDigits: 1}, steps: 4, batchSize: 8}
-        """);
+    Path file =
+        TinyRuns.write(
+            dir.resolve("meshes.yaml"),
+            "meshes",
+            "",
+            """
+            - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 4, batchSize: 8}
+            - name: sft
+              type: SFT
+              from: pretrain
+              data: {builtin: arithmetic, operandDigits: 1}
+              steps: 4
+              batchSize: 8
+              mesh: {axes: [{name: data, size: 1}, {name: model, size: 1}]}
+            - {name: more, type: SFT, from: sft, data: {builtin: arithmetic, operandDigits: 1}, steps: 4, batchSize: 8}
+            """);
     Path work = dir.resolve("work");
 
     int code = emergent("run", file.toString(), "--workdir", work.toString());

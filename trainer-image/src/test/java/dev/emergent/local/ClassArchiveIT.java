@@ -2,6 +2,7 @@ package dev.emergent.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.emergent.cli.TinyRuns;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,19 +47,12 @@ class ClassArchiveIT {
   @Test
   void theRanksOfTheNextRunMapTheArchiveTheFirstLeft() throws Exception {
     Path spec =
-        Files.writeString(
+        TinyRuns.write(
             dir.resolve("tiny.yaml"),
-            """
-            apiVersion: emergent.dev/v1alpha1
-            kind: TrainingRun
-            metadata: {name: tiny}
-            spec:
-              model: {layers: 1, dModel: 32, heads: 2, contextLength: 16}
-              mesh:
-                axes: [{name: data, size: 2}, {name: model, size: 1}]
-              stages:
-              - {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1}, steps: 2, batchSize: 8}
-            """);
+            "tiny",
+            "",
+            "- {name: pretrain, type: Pretrain, data: {builtin: arithmetic, operandDigits: 1},"
+                + " steps: 2, batchSize: 8}\n");
     assertThat(TARGET.resolve("emergent-trainer.jar")).as("the packaged trainer").exists();
 
     assertThat(emergent(spec, dir.resolve("first"), null)).isZero();
