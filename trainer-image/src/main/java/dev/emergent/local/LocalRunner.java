@@ -47,11 +47,21 @@ public final class LocalRunner {
   private final PrintStream err;
   private final AtomicReference<StageProcesses> running = new AtomicReference<>();
   private final ClassArchive archive = ClassArchive.forThisInstallation();
+  private final RankWorkers shared;
 
   public LocalRunner(Options options, PrintStream out, PrintStream err) {
+    this(options, out, err, null);
+  }
+
+  /**
+   * A runner whose stages run on {@code workers}, which the caller closes: a study's runs share
+   * them. Without, each run starts and closes its own.
+   */
+  LocalRunner(Options options, PrintStream out, PrintStream err, RankWorkers workers) {
     this.options = options;
     this.out = out;
     this.err = err;
+    this.shared = workers;
   }
 
   /** Runs the stages; returns the exit code (the failing trainer's, or 0). */
@@ -86,7 +96,8 @@ public final class LocalRunner {
     RunPlan plan = Planner.plan(run, published);
     int width =
         Math.max(10, plan.stages().stream().mapToInt(s -> s.name().length()).max().orElse(0));
-    try (RankWorkers workers = new RankWorkers(name, archive)) {
+    try (RankWorkers own = shared == null ? new RankWorkers(name, archive) : null) {
+      RankWorkers workers = shared != null ? shared : own;
       for (int i = 0; i < plan.stages().size(); i++) {
         StagePlan stage = Planner.plan(run, published).stages().get(i);
         String label =

@@ -49,33 +49,37 @@ public final class StudyRunner {
         "ScalingStudy %s: %d ladder runs, then %d predicted; workdir %s%n",
         plan.study(), plan.ladder().size(), plan.predictions().size(), options.workdir());
     ScalingStudyStatus status = null;
-    for (StudyPlan.Run run : plan.runs()) {
-      if (run.role() == StudyPlan.Role.Predict && status.fit == null) {
-        break;
-      }
-      int index = plan.runs().indexOf(run) + 1;
-      out.printf("%nRun %d/%d  %s%n", index, plan.runs().size(), describe(run));
-      LocalRunner.Finished finished =
-          new LocalRunner(
-                  new LocalRunner.Options(
-                      options.file(),
-                      options.workdir().resolve("runs").resolve(run.name()),
-                      true,
-                      null,
-                      options.terminal(),
-                      false),
-                  out,
-                  err)
-              .execute(run.run());
-      outcomes.put(run.name(), outcome(finished));
-      status = StudyStatuses.of(plan, outcomes, previousFit(status));
-      write(status);
-      if (finished.exitCode() != 0) {
-        err.println("emergent: run " + run.name() + " of the study failed; rerun to resume it");
-        return finished.exitCode();
-      }
-      if (run == plan.ladder().get(plan.ladder().size() - 1)) {
-        printFit(status.fit, plan);
+    // The runs share the ranks' processes, warm from run to run like a run's stages.
+    try (RankWorkers workers = new RankWorkers(plan.study(), ClassArchive.forThisInstallation())) {
+      for (StudyPlan.Run run : plan.runs()) {
+        if (run.role() == StudyPlan.Role.Predict && status.fit == null) {
+          break;
+        }
+        int index = plan.runs().indexOf(run) + 1;
+        out.printf("%nRun %d/%d  %s%n", index, plan.runs().size(), describe(run));
+        LocalRunner.Finished finished =
+            new LocalRunner(
+                    new LocalRunner.Options(
+                        options.file(),
+                        options.workdir().resolve("runs").resolve(run.name()),
+                        true,
+                        null,
+                        options.terminal(),
+                        false),
+                    out,
+                    err,
+                    workers)
+                .execute(run.run());
+        outcomes.put(run.name(), outcome(finished));
+        status = StudyStatuses.of(plan, outcomes, previousFit(status));
+        write(status);
+        if (finished.exitCode() != 0) {
+          err.println("emergent: run " + run.name() + " of the study failed; rerun to resume it");
+          return finished.exitCode();
+        }
+        if (run == plan.ladder().get(plan.ladder().size() - 1)) {
+          printFit(status.fit, plan);
+        }
       }
     }
     Path report = new StudyReportWriter(options.workdir().resolve("report"), plan, status).write();

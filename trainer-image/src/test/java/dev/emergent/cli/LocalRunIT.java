@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,12 +79,8 @@ class LocalRunIT {
   }
 
   /** The process a rank of a stage ran in, as its log's first line says. */
-  private static String process(Path work, String stage, int rank) throws Exception {
-    Matcher matcher =
-        Pattern.compile("process (\\d+)")
-            .matcher(Files.readString(work.resolve("logs/" + stage + "-rank" + rank + ".log")));
-    assertThat(matcher.find()).as(stage + " rank " + rank + " names its process").isTrue();
-    return matcher.group(1);
+  private static String process(Path work, String stage, int rank) {
+    return RankLogs.process(work.resolve("logs/" + stage + "-rank" + rank + ".log"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.emergent.plan.TrainingRunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,11 @@ class StudyRunIT {
     assertThat(status.path("predicted").asDouble()).isPositive();
     String report = Files.readString(work.resolve("report/index.html"));
     assertThat(report).contains("echarts").contains("tiny-study-p0").contains("Emergence");
+    // Every stage of every run ran in one warm process (the mesh has one rank).
+    try (Stream<Path> logs =
+        Files.find(work.resolve("runs"), 3, (f, a) -> f.toString().endsWith("-rank0.log"))) {
+      assertThat(logs.map(RankLogs::process).distinct().toList()).hasSize(1);
+    }
 
     InProcessCli again = new InProcessCli();
     assertThat(again.run("study", file.toString(), "--workdir", work.toString())).isZero();
