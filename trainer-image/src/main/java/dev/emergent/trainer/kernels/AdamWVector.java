@@ -1,9 +1,9 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
+import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.splitVectors;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
@@ -38,14 +38,24 @@ final class AdamWVector {
         5,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector g = load(grads, i);
-            FloatVector m = load(first, i).mul(beta1).add(g.mul(1 - beta1));
-            FloatVector v = load(second, i).mul(beta2).add(g.mul(g).mul(1 - beta2));
-            store(m, first, i);
-            store(v, second, i);
-            FloatVector kept = load(mask, i).mul(-decay).add(1f).mul(load(values, i));
+            FloatVector g = FloatVector.fromByteBuffer(S, grads, i << 2, ORDER);
+            FloatVector m =
+                FloatVector.fromByteBuffer(S, first, i << 2, ORDER)
+                    .mul(beta1)
+                    .add(g.mul(1 - beta1));
+            FloatVector v =
+                FloatVector.fromByteBuffer(S, second, i << 2, ORDER)
+                    .mul(beta2)
+                    .add(g.mul(g).mul(1 - beta2));
+            m.intoByteBuffer(first, i << 2, ORDER);
+            v.intoByteBuffer(second, i << 2, ORDER);
+            FloatVector kept =
+                FloatVector.fromByteBuffer(S, mask, i << 2, ORDER)
+                    .mul(-decay)
+                    .add(1f)
+                    .mul(FloatVector.fromByteBuffer(S, values, i << 2, ORDER));
             FloatVector denominator = v.mul(inverseCorrection2).sqrt().add(epsilon);
-            store(kept.sub(m.mul(rate).div(denominator)), values, i);
+            (kept.sub(m.mul(rate).div(denominator))).intoByteBuffer(values, i << 2, ORDER);
           }
         });
   }

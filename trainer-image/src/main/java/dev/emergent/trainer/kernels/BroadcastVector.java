@@ -1,9 +1,8 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
-import static dev.emergent.trainer.kernels.Lanes.load;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
@@ -32,8 +31,11 @@ final class BroadcastVector {
           for (int i = from; i < to; i++) {
             int base = i * cols;
             for (int j = 0; j < bound; j += WIDTH) {
-              FloatVector r = load(row, j);
-              store(beta == 0 ? r : load(target, base + j).mul(beta).add(r), target, base + j);
+              FloatVector r = FloatVector.fromByteBuffer(S, row, j << 2, ORDER);
+              int at = (base + j) << 2;
+              FloatVector sum =
+                  beta == 0 ? r : FloatVector.fromByteBuffer(S, target, at, ORDER).mul(beta).add(r);
+              sum.intoByteBuffer(target, at, ORDER);
             }
           }
         });
@@ -54,31 +56,31 @@ final class BroadcastVector {
             sumBlock(m, target, rows, cols, j);
           }
           for (; j < to; j += WIDTH) {
-            FloatVector sum = load(target, j);
+            FloatVector sum = FloatVector.fromByteBuffer(S, target, j << 2, ORDER);
             for (int i = 0; i < rows; i++) {
-              sum = sum.add(load(m, i * cols + j));
+              sum = sum.add(FloatVector.fromByteBuffer(S, m, (i * cols + j) << 2, ORDER));
             }
-            store(sum, target, j);
+            sum.intoByteBuffer(target, j << 2, ORDER);
           }
         });
     return bound;
   }
 
   private static void sumBlock(ByteBuffer m, ByteBuffer target, int rows, int cols, int j) {
-    FloatVector s0 = load(target, j);
-    FloatVector s1 = load(target, j + WIDTH);
-    FloatVector s2 = load(target, j + 2 * WIDTH);
-    FloatVector s3 = load(target, j + 3 * WIDTH);
+    FloatVector s0 = FloatVector.fromByteBuffer(S, target, j << 2, ORDER);
+    FloatVector s1 = FloatVector.fromByteBuffer(S, target, (j + WIDTH) << 2, ORDER);
+    FloatVector s2 = FloatVector.fromByteBuffer(S, target, (j + 2 * WIDTH) << 2, ORDER);
+    FloatVector s3 = FloatVector.fromByteBuffer(S, target, (j + 3 * WIDTH) << 2, ORDER);
     for (int i = 0; i < rows; i++) {
       int at = i * cols + j;
-      s0 = s0.add(load(m, at));
-      s1 = s1.add(load(m, at + WIDTH));
-      s2 = s2.add(load(m, at + 2 * WIDTH));
-      s3 = s3.add(load(m, at + 3 * WIDTH));
+      s0 = s0.add(FloatVector.fromByteBuffer(S, m, at << 2, ORDER));
+      s1 = s1.add(FloatVector.fromByteBuffer(S, m, (at + WIDTH) << 2, ORDER));
+      s2 = s2.add(FloatVector.fromByteBuffer(S, m, (at + 2 * WIDTH) << 2, ORDER));
+      s3 = s3.add(FloatVector.fromByteBuffer(S, m, (at + 3 * WIDTH) << 2, ORDER));
     }
-    store(s0, target, j);
-    store(s1, target, j + WIDTH);
-    store(s2, target, j + 2 * WIDTH);
-    store(s3, target, j + 3 * WIDTH);
+    s0.intoByteBuffer(target, j << 2, ORDER);
+    s1.intoByteBuffer(target, (j + WIDTH) << 2, ORDER);
+    s2.intoByteBuffer(target, (j + 2 * WIDTH) << 2, ORDER);
+    s3.intoByteBuffer(target, (j + 3 * WIDTH) << 2, ORDER);
   }
 }

@@ -1,11 +1,10 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.get;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.put;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
@@ -56,11 +55,11 @@ final class CrossEntropyVector {
       FloatVector sums = FloatVector.zero(S);
       FloatVector targets = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector shifted = load(l, base + j).sub(max);
+        FloatVector shifted = FloatVector.fromByteBuffer(S, l, (base + j) << 2, ORDER).sub(max);
         FloatVector e = Lanes.exp(shifted);
-        store(e, p, base + j);
+        e.intoByteBuffer(p, (base + j) << 2, ORDER);
         sums = sums.add(e);
-        targets = load(t, base + j).fma(shifted, targets);
+        targets = FloatVector.fromByteBuffer(S, t, (base + j) << 2, ORDER).fma(shifted, targets);
       }
       float sum = Lanes.sum(sums);
       float target = Lanes.sum(targets);
@@ -83,7 +82,10 @@ final class CrossEntropyVector {
       int base = r * width;
       float weight = get(s, r);
       for (int j = 0; j < bound; j += WIDTH) {
-        store(load(p, base + j).sub(load(t, base + j)).mul(weight), d, base + j);
+        (FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)
+                .sub(FloatVector.fromByteBuffer(S, t, (base + j) << 2, ORDER))
+                .mul(weight))
+            .intoByteBuffer(d, (base + j) << 2, ORDER);
       }
       for (int j = bound; j < width; j++) {
         put(d, base + j, (get(p, base + j) - get(t, base + j)) * weight);

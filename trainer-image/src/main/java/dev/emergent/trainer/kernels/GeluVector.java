@@ -1,10 +1,9 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.splitVectors;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
@@ -27,10 +26,10 @@ final class GeluVector {
         3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector v = load(x, i);
+            FloatVector v = FloatVector.fromByteBuffer(S, x, i << 2, ORDER);
             FloatVector tanh = tanhOf(v.mul(v).fma(A, 1f).mul(v).mul(C));
-            store(tanh, t, i);
-            store(tanh.add(1f).mul(v).mul(0.5f), y, i);
+            tanh.intoByteBuffer(t, i << 2, ORDER);
+            tanh.add(1f).mul(v).mul(0.5f).intoByteBuffer(y, i << 2, ORDER);
           }
         });
   }
@@ -45,11 +44,12 @@ final class GeluVector {
         4,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector v = load(x, i);
-            FloatVector tanh = load(t, i);
+            FloatVector v = FloatVector.fromByteBuffer(S, x, i << 2, ORDER);
+            FloatVector tanh = FloatVector.fromByteBuffer(S, t, i << 2, ORDER);
             FloatVector slope = v.mul(v).fma(3 * A, 1f).mul(v).mul(0.5f * C);
             FloatVector local = tanh.mul(tanh).neg().add(1f).fma(slope, tanh.add(1f).mul(0.5f));
-            store(local.mul(load(dy, i)), dx, i);
+            (local.mul(FloatVector.fromByteBuffer(S, dy, i << 2, ORDER)))
+                .intoByteBuffer(dx, i << 2, ORDER);
           }
         });
   }

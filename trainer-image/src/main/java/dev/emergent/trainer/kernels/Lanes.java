@@ -10,11 +10,21 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Float vectors and scalars at element indices of a native-order buffer (see {@link Memory}). */
+/**
+ * Float vectors and scalars at element indices of a native-order buffer (see {@link Memory}).
+ *
+ * <p>Kernels load and store vectors with the Vector API's own calls ({@code
+ * FloatVector.fromByteBuffer(S, memory, index << 2, ORDER)}, {@code intoByteBuffer}), not through
+ * small methods of ours: once a kernel's loop has grown past C2's node budget (GELU's after the
+ * exponential; a bias pass inlined into a layer's forward pass), C2 stops inlining methods of more
+ * than 6 bytecodes that are not the JDK's own {@code @ForceInline} ones (NodeCountInliningCutoff),
+ * and a vector passed to one goes boxed to an out-of-line call. Every C2 compilation of GELU's
+ * forward pass in six runs of the decoding benchmark had its output store refused that way.
+ */
 final class Lanes {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   static final int WIDTH = S.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final FloatVector ZERO = FloatVector.zero(S);
 
   /** Each rotates the lanes by half the span of the one before: WIDTH/2, …, 2, 1. */
@@ -73,7 +83,7 @@ final class Lanes {
     int bound = S.loopBound(count);
     FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     for (int j = 0; j < bound; j += WIDTH) {
-      maxes = maxes.max(load(memory, from + j));
+      maxes = maxes.max(FloatVector.fromByteBuffer(S, memory, (from + j) << 2, ORDER));
     }
     float max = maxes.reduceLanes(VectorOperators.MAX);
     for (int j = bound; j < count; j++) {
@@ -86,7 +96,9 @@ final class Lanes {
   static void scale(ByteBuffer memory, int from, int count, float factor) {
     int bound = S.loopBound(count);
     for (int j = 0; j < bound; j += WIDTH) {
-      store(load(memory, from + j).mul(factor), memory, from + j);
+      FloatVector.fromByteBuffer(S, memory, (from + j) << 2, ORDER)
+          .mul(factor)
+          .intoByteBuffer(memory, (from + j) << 2, ORDER);
     }
     for (int j = bound; j < count; j++) {
       put(memory, from + j, get(memory, from + j) * factor);
@@ -128,14 +140,6 @@ final class Lanes {
     return bound;
   }
 
-  static FloatVector load(ByteBuffer memory, int index) {
-    return FloatVector.fromByteBuffer(S, memory, index << 2, ORDER);
-  }
-
-  static void store(FloatVector vector, ByteBuffer memory, int index) {
-    vector.intoByteBuffer(memory, index << 2, ORDER);
-  }
-
   static float get(ByteBuffer memory, int index) {
     return memory.getFloat(index << 2);
   }
@@ -147,7 +151,7 @@ final class Lanes {
   static void zero(ByteBuffer memory, int from, int to) {
     int j = from;
     for (; j + WIDTH <= to; j += WIDTH) {
-      store(ZERO, memory, j);
+      ZERO.intoByteBuffer(memory, j << 2, ORDER);
     }
     for (; j < to; j++) {
       put(memory, j, 0);

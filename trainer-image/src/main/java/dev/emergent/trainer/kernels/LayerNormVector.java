@@ -1,11 +1,10 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.get;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.put;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
@@ -60,7 +59,7 @@ final class LayerNormVector {
     int base = r * dim;
     FloatVector sums = FloatVector.zero(S);
     for (int j = 0; j < bound; j += WIDTH) {
-      sums = sums.add(load(x, base + j));
+      sums = sums.add(FloatVector.fromByteBuffer(S, x, (base + j) << 2, ORDER));
     }
     float sum = Lanes.sum(sums);
     for (int j = bound; j < dim; j++) {
@@ -69,7 +68,7 @@ final class LayerNormVector {
     float mean = sum / dim;
     FloatVector squares = FloatVector.zero(S);
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector centered = load(x, base + j).sub(mean);
+      FloatVector centered = FloatVector.fromByteBuffer(S, x, (base + j) << 2, ORDER).sub(mean);
       squares = centered.fma(centered, squares);
     }
     float variance = Lanes.sum(squares);
@@ -80,9 +79,13 @@ final class LayerNormVector {
     float inverse = (float) (1 / Math.sqrt(variance / dim + epsilon));
     inverseStd[r] = inverse;
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector xhat = load(x, base + j).sub(mean).mul(inverse);
-      store(xhat, normalized, base + j);
-      store(xhat.fma(load(gain, j), load(shift, j)), y, base + j);
+      FloatVector xhat =
+          FloatVector.fromByteBuffer(S, x, (base + j) << 2, ORDER).sub(mean).mul(inverse);
+      xhat.intoByteBuffer(normalized, (base + j) << 2, ORDER);
+      (xhat.fma(
+              FloatVector.fromByteBuffer(S, gain, j << 2, ORDER),
+              FloatVector.fromByteBuffer(S, shift, j << 2, ORDER)))
+          .intoByteBuffer(y, (base + j) << 2, ORDER);
     }
     for (int j = bound; j < dim; j++) {
       float xhat = (get(x, base + j) - mean) * inverse;
@@ -146,13 +149,15 @@ final class LayerNormVector {
     FloatVector sumsG = FloatVector.zero(S);
     FloatVector sumsGx = FloatVector.zero(S);
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector d = load(dy, base + j);
-      FloatVector xhat = load(normalized, base + j);
-      FloatVector g = d.mul(load(gain, j));
+      FloatVector d = FloatVector.fromByteBuffer(S, dy, (base + j) << 2, ORDER);
+      FloatVector xhat = FloatVector.fromByteBuffer(S, normalized, (base + j) << 2, ORDER);
+      FloatVector g = d.mul(FloatVector.fromByteBuffer(S, gain, j << 2, ORDER));
       sumsG = sumsG.add(g);
       sumsGx = g.fma(xhat, sumsGx);
-      store(d.fma(xhat, load(gainGrad, j)), gainGrad, j);
-      store(d.add(load(shiftGrad, j)), shiftGrad, j);
+      (d.fma(xhat, FloatVector.fromByteBuffer(S, gainGrad, j << 2, ORDER)))
+          .intoByteBuffer(gainGrad, j << 2, ORDER);
+      (d.add(FloatVector.fromByteBuffer(S, shiftGrad, j << 2, ORDER)))
+          .intoByteBuffer(shiftGrad, j << 2, ORDER);
     }
     float sumG = Lanes.sum(sumsG);
     float sumGx = Lanes.sum(sumsGx);
@@ -169,9 +174,13 @@ final class LayerNormVector {
     float meanGx = sumGx / dim;
     float inverse = (float) inverseStd[r];
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector g = load(dy, base + j).mul(load(gain, j));
-      FloatVector centered = g.sub(meanG).sub(load(normalized, base + j).mul(meanGx));
-      store(centered.mul(inverse), dx, base + j);
+      FloatVector g =
+          FloatVector.fromByteBuffer(S, dy, (base + j) << 2, ORDER)
+              .mul(FloatVector.fromByteBuffer(S, gain, j << 2, ORDER));
+      FloatVector centered =
+          g.sub(meanG)
+              .sub(FloatVector.fromByteBuffer(S, normalized, (base + j) << 2, ORDER).mul(meanGx));
+      centered.mul(inverse).intoByteBuffer(dx, (base + j) << 2, ORDER);
     }
     for (int j = bound; j < dim; j++) {
       float g = get(dy, base + j) * get(gain, j);

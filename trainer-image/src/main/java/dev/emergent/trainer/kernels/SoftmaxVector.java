@@ -1,11 +1,10 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.get;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.put;
-import static dev.emergent.trainer.kernels.Lanes.store;
 import static dev.emergent.trainer.kernels.Lanes.zero;
 
 import dev.emergent.trainer.tensor.Memory;
@@ -38,8 +37,9 @@ final class SoftmaxVector {
       float max = Lanes.max(s, base, seen);
       FloatVector sums = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector e = Lanes.exp(load(s, base + j).sub(max));
-        store(e, s, base + j);
+        FloatVector e =
+            Lanes.exp(FloatVector.fromByteBuffer(S, s, (base + j) << 2, ORDER).sub(max));
+        e.intoByteBuffer(s, (base + j) << 2, ORDER);
         sums = sums.add(e);
       }
       float sum = Lanes.sum(sums);
@@ -60,14 +60,19 @@ final class SoftmaxVector {
       int bound = S.loopBound(seen);
       FloatVector dots = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
-        dots = load(p, base + j).fma(load(dp, base + j), dots);
+        dots =
+            FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)
+                .fma(FloatVector.fromByteBuffer(S, dp, (base + j) << 2, ORDER), dots);
       }
       float dot = Lanes.sum(dots);
       for (int j = bound; j < seen; j++) {
         dot += get(p, base + j) * get(dp, base + j);
       }
       for (int j = 0; j < bound; j += WIDTH) {
-        store(load(dp, base + j).sub(dot).mul(load(p, base + j)), dp, base + j);
+        (FloatVector.fromByteBuffer(S, dp, (base + j) << 2, ORDER)
+                .sub(dot)
+                .mul(FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)))
+            .intoByteBuffer(dp, (base + j) << 2, ORDER);
       }
       for (int j = bound; j < seen; j++) {
         put(dp, base + j, get(p, base + j) * (get(dp, base + j) - dot));

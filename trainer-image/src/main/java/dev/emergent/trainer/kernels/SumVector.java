@@ -1,12 +1,13 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
+import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.splitVectors;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link SumKernel} on float vectors; returns how many leading elements it did. */
@@ -22,7 +23,9 @@ final class SumVector {
         3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            store(load(a, i).add(load(b, i)), out, i);
+            (FloatVector.fromByteBuffer(S, a, i << 2, ORDER)
+                    .add(FloatVector.fromByteBuffer(S, b, i << 2, ORDER)))
+                .intoByteBuffer(out, i << 2, ORDER);
           }
         });
   }

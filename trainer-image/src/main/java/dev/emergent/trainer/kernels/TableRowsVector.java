@@ -1,14 +1,14 @@
 package dev.emergent.trainer.kernels;
 
+import static dev.emergent.trainer.kernels.Lanes.ORDER;
 import static dev.emergent.trainer.kernels.Lanes.S;
 import static dev.emergent.trainer.kernels.Lanes.WIDTH;
 import static dev.emergent.trainer.kernels.Lanes.get;
-import static dev.emergent.trainer.kernels.Lanes.load;
 import static dev.emergent.trainer.kernels.Lanes.put;
-import static dev.emergent.trainer.kernels.Lanes.store;
 
 import dev.emergent.trainer.tensor.Memory;
 import java.nio.ByteBuffer;
+import jdk.incubator.vector.FloatVector;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,7 +26,9 @@ final class TableRowsVector {
       int from = i * width;
       int to = ids[i] * width;
       for (int j = 0; j < bound; j += WIDTH) {
-        store(load(table, to + j).add(load(rows, from + j)), table, to + j);
+        (FloatVector.fromByteBuffer(S, table, (to + j) << 2, ORDER)
+                .add(FloatVector.fromByteBuffer(S, rows, (from + j) << 2, ORDER)))
+            .intoByteBuffer(table, (to + j) << 2, ORDER);
       }
       for (int j = bound; j < width; j++) {
         put(table, to + j, get(table, to + j) + get(rows, from + j));
