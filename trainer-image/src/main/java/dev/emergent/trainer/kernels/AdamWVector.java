@@ -55,7 +55,7 @@ final class AdamWVector {
                     .add(1f)
                     .mul(FloatVector.fromByteBuffer(S, values, i << 2, ORDER));
             FloatVector denominator = v.mul(inverseCorrection2).sqrt().add(epsilon);
-            (kept.sub(m.mul(rate).div(denominator))).intoByteBuffer(values, i << 2, ORDER);
+            kept.sub(m.mul(rate).div(denominator)).intoByteBuffer(values, i << 2, ORDER);
           }
         });
   }

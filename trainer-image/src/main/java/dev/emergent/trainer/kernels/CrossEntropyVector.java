@@ -82,9 +82,9 @@ final class CrossEntropyVector {
       int base = r * width;
       float weight = get(s, r);
       for (int j = 0; j < bound; j += WIDTH) {
-        (FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)
-                .sub(FloatVector.fromByteBuffer(S, t, (base + j) << 2, ORDER))
-                .mul(weight))
+        FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)
+            .sub(FloatVector.fromByteBuffer(S, t, (base + j) << 2, ORDER))
+            .mul(weight)
             .intoByteBuffer(d, (base + j) << 2, ORDER);
       }
       for (int j = bound; j < width; j++) {

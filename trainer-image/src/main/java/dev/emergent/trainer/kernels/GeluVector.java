@@ -48,7 +48,8 @@ final class GeluVector {
             FloatVector tanh = FloatVector.fromByteBuffer(S, t, i << 2, ORDER);
             FloatVector slope = v.mul(v).fma(3 * A, 1f).mul(v).mul(0.5f * C);
             FloatVector local = tanh.mul(tanh).neg().add(1f).fma(slope, tanh.add(1f).mul(0.5f));
-            (local.mul(FloatVector.fromByteBuffer(S, dy, i << 2, ORDER)))
+            local
+                .mul(FloatVector.fromByteBuffer(S, dy, i << 2, ORDER))
                 .intoByteBuffer(dx, i << 2, ORDER);
           }
         });

@@ -82,9 +82,9 @@ final class LayerNormVector {
       FloatVector xhat =
           FloatVector.fromByteBuffer(S, x, (base + j) << 2, ORDER).sub(mean).mul(inverse);
       xhat.intoByteBuffer(normalized, (base + j) << 2, ORDER);
-      (xhat.fma(
+      xhat.fma(
               FloatVector.fromByteBuffer(S, gain, j << 2, ORDER),
-              FloatVector.fromByteBuffer(S, shift, j << 2, ORDER)))
+              FloatVector.fromByteBuffer(S, shift, j << 2, ORDER))
           .intoByteBuffer(y, (base + j) << 2, ORDER);
     }
     for (int j = bound; j < dim; j++) {
@@ -154,9 +154,9 @@ final class LayerNormVector {
       FloatVector g = d.mul(FloatVector.fromByteBuffer(S, gain, j << 2, ORDER));
       sumsG = sumsG.add(g);
       sumsGx = g.fma(xhat, sumsGx);
-      (d.fma(xhat, FloatVector.fromByteBuffer(S, gainGrad, j << 2, ORDER)))
+      d.fma(xhat, FloatVector.fromByteBuffer(S, gainGrad, j << 2, ORDER))
           .intoByteBuffer(gainGrad, j << 2, ORDER);
-      (d.add(FloatVector.fromByteBuffer(S, shiftGrad, j << 2, ORDER)))
+      d.add(FloatVector.fromByteBuffer(S, shiftGrad, j << 2, ORDER))
           .intoByteBuffer(shiftGrad, j << 2, ORDER);
     }
     float sumG = Lanes.sum(sumsG);

@@ -69,9 +69,9 @@ final class SoftmaxVector {
         dot += get(p, base + j) * get(dp, base + j);
       }
       for (int j = 0; j < bound; j += WIDTH) {
-        (FloatVector.fromByteBuffer(S, dp, (base + j) << 2, ORDER)
-                .sub(dot)
-                .mul(FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)))
+        FloatVector.fromByteBuffer(S, dp, (base + j) << 2, ORDER)
+            .sub(dot)
+            .mul(FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER))
             .intoByteBuffer(dp, (base + j) << 2, ORDER);
       }
       for (int j = bound; j < seen; j++) {

@@ -23,8 +23,8 @@ final class SumVector {
         3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            (FloatVector.fromByteBuffer(S, a, i << 2, ORDER)
-                    .add(FloatVector.fromByteBuffer(S, b, i << 2, ORDER)))
+            FloatVector.fromByteBuffer(S, a, i << 2, ORDER)
+                .add(FloatVector.fromByteBuffer(S, b, i << 2, ORDER))
                 .intoByteBuffer(out, i << 2, ORDER);
           }
         });

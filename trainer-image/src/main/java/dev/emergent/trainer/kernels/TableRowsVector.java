@@ -26,8 +26,8 @@ final class TableRowsVector {
       int from = i * width;
       int to = ids[i] * width;
       for (int j = 0; j < bound; j += WIDTH) {
-        (FloatVector.fromByteBuffer(S, table, (to + j) << 2, ORDER)
-                .add(FloatVector.fromByteBuffer(S, rows, (from + j) << 2, ORDER)))
+        FloatVector.fromByteBuffer(S, table, (to + j) << 2, ORDER)
+            .add(FloatVector.fromByteBuffer(S, rows, (from + j) << 2, ORDER))
             .intoByteBuffer(table, (to + j) << 2, ORDER);
       }
       for (int j = bound; j < width; j++) {
