@@ -38,24 +38,23 @@ final class AdamWVector {
         5,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector g = FloatVector.fromByteBuffer(S, grads, i << 2, ORDER);
+            int at = i << 2;
+            FloatVector g = FloatVector.fromByteBuffer(S, grads, at, ORDER);
             FloatVector m =
-                FloatVector.fromByteBuffer(S, first, i << 2, ORDER)
-                    .mul(beta1)
-                    .add(g.mul(1 - beta1));
+                FloatVector.fromByteBuffer(S, first, at, ORDER).mul(beta1).add(g.mul(1 - beta1));
             FloatVector v =
-                FloatVector.fromByteBuffer(S, second, i << 2, ORDER)
+                FloatVector.fromByteBuffer(S, second, at, ORDER)
                     .mul(beta2)
                     .add(g.mul(g).mul(1 - beta2));
-            m.intoByteBuffer(first, i << 2, ORDER);
-            v.intoByteBuffer(second, i << 2, ORDER);
+            m.intoByteBuffer(first, at, ORDER);
+            v.intoByteBuffer(second, at, ORDER);
             FloatVector kept =
-                FloatVector.fromByteBuffer(S, mask, i << 2, ORDER)
+                FloatVector.fromByteBuffer(S, mask, at, ORDER)
                     .mul(-decay)
                     .add(1f)
-                    .mul(FloatVector.fromByteBuffer(S, values, i << 2, ORDER));
+                    .mul(FloatVector.fromByteBuffer(S, values, at, ORDER));
             FloatVector denominator = v.mul(inverseCorrection2).sqrt().add(epsilon);
-            kept.sub(m.mul(rate).div(denominator)).intoByteBuffer(values, i << 2, ORDER);
+            kept.sub(m.mul(rate).div(denominator)).intoByteBuffer(values, at, ORDER);
           }
         });
   }

@@ -55,11 +55,12 @@ final class CrossEntropyVector {
       FloatVector sums = FloatVector.zero(S);
       FloatVector targets = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector shifted = FloatVector.fromByteBuffer(S, l, (base + j) << 2, ORDER).sub(max);
+        int at = (base + j) << 2;
+        FloatVector shifted = FloatVector.fromByteBuffer(S, l, at, ORDER).sub(max);
         FloatVector e = Lanes.exp(shifted);
-        e.intoByteBuffer(p, (base + j) << 2, ORDER);
+        e.intoByteBuffer(p, at, ORDER);
         sums = sums.add(e);
-        targets = FloatVector.fromByteBuffer(S, t, (base + j) << 2, ORDER).fma(shifted, targets);
+        targets = FloatVector.fromByteBuffer(S, t, at, ORDER).fma(shifted, targets);
       }
       float sum = Lanes.sum(sums);
       float target = Lanes.sum(targets);
@@ -82,10 +83,11 @@ final class CrossEntropyVector {
       int base = r * width;
       float weight = get(s, r);
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)
-            .sub(FloatVector.fromByteBuffer(S, t, (base + j) << 2, ORDER))
+        int at = (base + j) << 2;
+        FloatVector.fromByteBuffer(S, p, at, ORDER)
+            .sub(FloatVector.fromByteBuffer(S, t, at, ORDER))
             .mul(weight)
-            .intoByteBuffer(d, (base + j) << 2, ORDER);
+            .intoByteBuffer(d, at, ORDER);
       }
       for (int j = bound; j < width; j++) {
         put(d, base + j, (get(p, base + j) - get(t, base + j)) * weight);

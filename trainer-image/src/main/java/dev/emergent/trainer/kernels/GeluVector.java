@@ -26,10 +26,11 @@ final class GeluVector {
         3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector v = FloatVector.fromByteBuffer(S, x, i << 2, ORDER);
+            int at = i << 2;
+            FloatVector v = FloatVector.fromByteBuffer(S, x, at, ORDER);
             FloatVector tanh = tanhOf(v.mul(v).fma(A, 1f).mul(v).mul(C));
-            tanh.intoByteBuffer(t, i << 2, ORDER);
-            tanh.add(1f).mul(v).mul(0.5f).intoByteBuffer(y, i << 2, ORDER);
+            tanh.intoByteBuffer(t, at, ORDER);
+            tanh.add(1f).mul(v).mul(0.5f).intoByteBuffer(y, at, ORDER);
           }
         });
   }
@@ -44,13 +45,12 @@ final class GeluVector {
         4,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector v = FloatVector.fromByteBuffer(S, x, i << 2, ORDER);
-            FloatVector tanh = FloatVector.fromByteBuffer(S, t, i << 2, ORDER);
+            int at = i << 2;
+            FloatVector v = FloatVector.fromByteBuffer(S, x, at, ORDER);
+            FloatVector tanh = FloatVector.fromByteBuffer(S, t, at, ORDER);
             FloatVector slope = v.mul(v).fma(3 * A, 1f).mul(v).mul(0.5f * C);
             FloatVector local = tanh.mul(tanh).neg().add(1f).fma(slope, tanh.add(1f).mul(0.5f));
-            local
-                .mul(FloatVector.fromByteBuffer(S, dy, i << 2, ORDER))
-                .intoByteBuffer(dx, i << 2, ORDER);
+            local.mul(FloatVector.fromByteBuffer(S, dy, at, ORDER)).intoByteBuffer(dx, at, ORDER);
           }
         });
   }

@@ -96,9 +96,10 @@ final class Lanes {
   static void scale(ByteBuffer memory, int from, int count, float factor) {
     int bound = S.loopBound(count);
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector.fromByteBuffer(S, memory, (from + j) << 2, ORDER)
+      int at = (from + j) << 2;
+      FloatVector.fromByteBuffer(S, memory, at, ORDER)
           .mul(factor)
-          .intoByteBuffer(memory, (from + j) << 2, ORDER);
+          .intoByteBuffer(memory, at, ORDER);
     }
     for (int j = bound; j < count; j++) {
       put(memory, from + j, get(memory, from + j) * factor);

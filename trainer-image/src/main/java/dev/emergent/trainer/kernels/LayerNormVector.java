@@ -79,13 +79,14 @@ final class LayerNormVector {
     float inverse = (float) (1 / Math.sqrt(variance / dim + epsilon));
     inverseStd[r] = inverse;
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector xhat =
-          FloatVector.fromByteBuffer(S, x, (base + j) << 2, ORDER).sub(mean).mul(inverse);
-      xhat.intoByteBuffer(normalized, (base + j) << 2, ORDER);
+      int at = (base + j) << 2;
+      FloatVector xhat = FloatVector.fromByteBuffer(S, x, at, ORDER).sub(mean).mul(inverse);
+      xhat.intoByteBuffer(normalized, at, ORDER);
+      int col = j << 2;
       xhat.fma(
-              FloatVector.fromByteBuffer(S, gain, j << 2, ORDER),
-              FloatVector.fromByteBuffer(S, shift, j << 2, ORDER))
-          .intoByteBuffer(y, (base + j) << 2, ORDER);
+              FloatVector.fromByteBuffer(S, gain, col, ORDER),
+              FloatVector.fromByteBuffer(S, shift, col, ORDER))
+          .intoByteBuffer(y, at, ORDER);
     }
     for (int j = bound; j < dim; j++) {
       float xhat = (get(x, base + j) - mean) * inverse;
@@ -149,15 +150,17 @@ final class LayerNormVector {
     FloatVector sumsG = FloatVector.zero(S);
     FloatVector sumsGx = FloatVector.zero(S);
     for (int j = 0; j < bound; j += WIDTH) {
-      FloatVector d = FloatVector.fromByteBuffer(S, dy, (base + j) << 2, ORDER);
-      FloatVector xhat = FloatVector.fromByteBuffer(S, normalized, (base + j) << 2, ORDER);
-      FloatVector g = d.mul(FloatVector.fromByteBuffer(S, gain, j << 2, ORDER));
+      int at = (base + j) << 2;
+      int col = j << 2;
+      FloatVector d = FloatVector.fromByteBuffer(S, dy, at, ORDER);
+      FloatVector xhat = FloatVector.fromByteBuffer(S, normalized, at, ORDER);
+      FloatVector g = d.mul(FloatVector.fromByteBuffer(S, gain, col, ORDER));
       sumsG = sumsG.add(g);
       sumsGx = g.fma(xhat, sumsGx);
-      d.fma(xhat, FloatVector.fromByteBuffer(S, gainGrad, j << 2, ORDER))
-          .intoByteBuffer(gainGrad, j << 2, ORDER);
-      d.add(FloatVector.fromByteBuffer(S, shiftGrad, j << 2, ORDER))
-          .intoByteBuffer(shiftGrad, j << 2, ORDER);
+      d.fma(xhat, FloatVector.fromByteBuffer(S, gainGrad, col, ORDER))
+          .intoByteBuffer(gainGrad, col, ORDER);
+      d.add(FloatVector.fromByteBuffer(S, shiftGrad, col, ORDER))
+          .intoByteBuffer(shiftGrad, col, ORDER);
     }
     float sumG = Lanes.sum(sumsG);
     float sumGx = Lanes.sum(sumsGx);
@@ -174,13 +177,13 @@ final class LayerNormVector {
     float meanGx = sumGx / dim;
     float inverse = (float) inverseStd[r];
     for (int j = 0; j < bound; j += WIDTH) {
+      int at = (base + j) << 2;
       FloatVector g =
-          FloatVector.fromByteBuffer(S, dy, (base + j) << 2, ORDER)
+          FloatVector.fromByteBuffer(S, dy, at, ORDER)
               .mul(FloatVector.fromByteBuffer(S, gain, j << 2, ORDER));
       FloatVector centered =
-          g.sub(meanG)
-              .sub(FloatVector.fromByteBuffer(S, normalized, (base + j) << 2, ORDER).mul(meanGx));
-      centered.mul(inverse).intoByteBuffer(dx, (base + j) << 2, ORDER);
+          g.sub(meanG).sub(FloatVector.fromByteBuffer(S, normalized, at, ORDER).mul(meanGx));
+      centered.mul(inverse).intoByteBuffer(dx, at, ORDER);
     }
     for (int j = bound; j < dim; j++) {
       float g = get(dy, base + j) * get(gain, j);

@@ -37,9 +37,9 @@ final class SoftmaxVector {
       float max = Lanes.max(s, base, seen);
       FloatVector sums = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector e =
-            Lanes.exp(FloatVector.fromByteBuffer(S, s, (base + j) << 2, ORDER).sub(max));
-        e.intoByteBuffer(s, (base + j) << 2, ORDER);
+        int at = (base + j) << 2;
+        FloatVector e = Lanes.exp(FloatVector.fromByteBuffer(S, s, at, ORDER).sub(max));
+        e.intoByteBuffer(s, at, ORDER);
         sums = sums.add(e);
       }
       float sum = Lanes.sum(sums);
@@ -60,19 +60,21 @@ final class SoftmaxVector {
       int bound = S.loopBound(seen);
       FloatVector dots = FloatVector.zero(S);
       for (int j = 0; j < bound; j += WIDTH) {
+        int at = (base + j) << 2;
         dots =
-            FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER)
-                .fma(FloatVector.fromByteBuffer(S, dp, (base + j) << 2, ORDER), dots);
+            FloatVector.fromByteBuffer(S, p, at, ORDER)
+                .fma(FloatVector.fromByteBuffer(S, dp, at, ORDER), dots);
       }
       float dot = Lanes.sum(dots);
       for (int j = bound; j < seen; j++) {
         dot += get(p, base + j) * get(dp, base + j);
       }
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector.fromByteBuffer(S, dp, (base + j) << 2, ORDER)
+        int at = (base + j) << 2;
+        FloatVector.fromByteBuffer(S, dp, at, ORDER)
             .sub(dot)
-            .mul(FloatVector.fromByteBuffer(S, p, (base + j) << 2, ORDER))
-            .intoByteBuffer(dp, (base + j) << 2, ORDER);
+            .mul(FloatVector.fromByteBuffer(S, p, at, ORDER))
+            .intoByteBuffer(dp, at, ORDER);
       }
       for (int j = bound; j < seen; j++) {
         put(dp, base + j, get(p, base + j) * (get(dp, base + j) - dot));

@@ -23,9 +23,10 @@ final class SumVector {
         3,
         (from, to) -> {
           for (int i = from; i < to; i += WIDTH) {
-            FloatVector.fromByteBuffer(S, a, i << 2, ORDER)
-                .add(FloatVector.fromByteBuffer(S, b, i << 2, ORDER))
-                .intoByteBuffer(out, i << 2, ORDER);
+            int at = i << 2;
+            FloatVector.fromByteBuffer(S, a, at, ORDER)
+                .add(FloatVector.fromByteBuffer(S, b, at, ORDER))
+                .intoByteBuffer(out, at, ORDER);
           }
         });
   }

@@ -26,9 +26,10 @@ final class TableRowsVector {
       int from = i * width;
       int to = ids[i] * width;
       for (int j = 0; j < bound; j += WIDTH) {
-        FloatVector.fromByteBuffer(S, table, (to + j) << 2, ORDER)
+        int at = (to + j) << 2;
+        FloatVector.fromByteBuffer(S, table, at, ORDER)
             .add(FloatVector.fromByteBuffer(S, rows, (from + j) << 2, ORDER))
-            .intoByteBuffer(table, (to + j) << 2, ORDER);
+            .intoByteBuffer(table, at, ORDER);
       }
       for (int j = bound; j < width; j++) {
         put(table, to + j, get(table, to + j) + get(rows, from + j));
