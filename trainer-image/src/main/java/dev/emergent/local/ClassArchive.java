@@ -77,14 +77,9 @@ final class ClassArchive {
    * is none yet) write it on leaving.
    */
   List<String> options(int rank) {
-    if (file == null) {
-      return List.of();
-    }
-    if (Files.isRegularFile(file)) {
-      return mapping();
-    }
-    if (rank != 0) {
-      return List.of();
+    List<String> mapping = mapping();
+    if (!mapping.isEmpty() || file == null || rank != 0) {
+      return mapping;
     }
     dumping = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     return List.of("-XX:ArchiveClassesAtExit=" + dumping, QUIET);
