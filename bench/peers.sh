@@ -3,9 +3,10 @@
 #
 # Peers: Debian bookworm's PyTorch 1.13 (python3-torch, installed here if missing) and Debian
 # trixie's PyTorch 2.x in a debootstrapped chroot (TORCH2_ROOT, made when missing and reused
-# after; needs root), with what torch.compile needs. Thread settings: "default" (the peer's own)
-# and "passive" (OpenMP's passive wait, OpenBLAS single-threaded inside PyTorch's OpenMP threads,
-# as Emergent runs).
+# after; needs root), with what torch.compile needs. Thread settings: "default" (the peer's own),
+# "passive" (OpenMP's passive wait, OpenBLAS single-threaded inside PyTorch's OpenMP threads) and
+# "sleep" (OpenMP's passive wait, OpenBLAS's own threads asleep as soon as a product ends: the
+# settings Emergent runs with, LaunchEnvironment.BLAS_THREADS_SLEEP).
 
 threads="${THREADS:-$(nproc)}"
 torch2="${TORCH2_ROOT:-/var/cache/emergent/trixie-torch}"
@@ -33,15 +34,21 @@ cp bench/torch_*.py "$torch2/tmp/"
 cp="trainer-image/target/emergent-trainer.jar:trainer-image/target/lib/*"
 
 ours() { # main-class args...: Emergent's side, as the trainer runs (fused kernels on the Vector API)
-  OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE java --add-modules jdk.incubator.vector \
+  OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java --add-modules jdk.incubator.vector \
     -cp "$cp" "$@" 2>/dev/null | tail -1
 }
 
-peer() { # label settings(default|passive) python... -- args: one JSON line, labelled
+settings_names="default passive sleep"
+settings_legend="passive = OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1; sleep = OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4"
+
+peer() { # label settings(default|passive|sleep) python... -- args: one JSON line, labelled
   local label=$1 settings=$2
   shift 2
   local env=(OMP_NUM_THREADS="$threads")
-  [[ $settings == passive ]] && env+=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1)
+  case $settings in
+    passive) env+=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1) ;;
+    sleep) env+=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4) ;;
+  esac
   env "${env[@]}" "$@" 2>/dev/null | tail -1 |
     python3 -c "import json,sys; r=json.load(sys.stdin); r.update(label='$label', settings='$settings'); print(json.dumps(r))"
 }

@@ -45,6 +45,18 @@ public final class LaunchEnvironment {
   /** Port rank 0 listens on for rendezvous, the same default as torch.distributed. */
   public static final int COORDINATOR_PORT = 29500;
 
+  /**
+   * Variables that put the BLAS's idle threads to sleep, for every trainer process. The fused
+   * passes run on the trainer's own threads between products, on the same cores. OpenBLAS as ND4J
+   * bundles it keeps its own pthreads, which OpenMP's wait policy does not reach: after each
+   * product they spin for 2^28 cycles by default, longer than the gaps between a training step's
+   * products, so they took a core from every fused pass; {@code OPENBLAS_THREAD_TIMEOUT=4} (2^4
+   * cycles, the least it takes) lets them sleep at once. {@code OMP_WAIT_POLICY} does the same for
+   * libnd4j's OpenMP threads. See docs/performance.md for what each was worth.
+   */
+  public static final Map<String, String> BLAS_THREADS_SLEEP =
+      Map.of("OMP_WAIT_POLICY", "PASSIVE", "OPENBLAS_THREAD_TIMEOUT", "4");
+
   private LaunchEnvironment() {}
 
   /** Variables every rank of a stage shares. */

@@ -1,5 +1,6 @@
 package dev.emergent.local;
 
+import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.launch.JavaCommand;
 import dev.emergent.trainer.run.TrainerWorker;
@@ -39,6 +40,15 @@ final class RankWorker {
    */
   static RankWorker start(String run, int rank, int threads, List<String> jvmOptions)
       throws IOException {
+    RankWorker worker = new RankWorker(process(run, rank, threads, jvmOptions).start());
+    Thread reader = new Thread(worker::readOutput, "rank-" + rank + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    return worker;
+  }
+
+  /** The worker's process, not yet started: its command line and environment. */
+  static ProcessBuilder process(String run, int rank, int threads, List<String> jvmOptions) {
     List<String> options =
         new ArrayList<>(
             // Marks the process for ps and tests: the class name follows a long classpath.
@@ -48,12 +58,8 @@ final class RankWorker {
         new ProcessBuilder(JavaCommand.of(options, TrainerWorker.class.getName(), List.of()))
             .redirectErrorStream(true);
     builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-    builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-    RankWorker worker = new RankWorker(builder.start());
-    Thread reader = new Thread(worker::readOutput, "rank-" + rank + "-output");
-    reader.setDaemon(true);
-    reader.start();
-    return worker;
+    builder.environment().putAll(LaunchEnvironment.BLAS_THREADS_SLEEP);
+    return builder;
   }
 
   /** Runs a stage with {@code env}, its output in {@code log} (made anew); its exit code. */

@@ -1,6 +1,7 @@
 package dev.emergent.local;
 
 import dev.emergent.api.v1alpha1.StageType;
+import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.StagePlan;
@@ -217,8 +218,10 @@ final class ReportWriter {
     arguments.add(checkpoint.toString());
     arguments.addAll(prompts);
     List<String> command = JavaCommand.of(jvmOptions, "dev.emergent.cli.Main", arguments);
-    Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().putAll(LaunchEnvironment.BLAS_THREADS_SLEEP);
+    Process process = builder.start();
     return new Generation(process, checkpoint, prompts.size());
   }
 

@@ -107,6 +107,17 @@ class StageJobTest {
   }
 
   @Test
+  void theBlasThreadsSleepBetweenProductsInTheSameOrderEveryTime() throws IOException {
+    Job job = StageJob.desired(attempt("quickstart.yaml", 1), "trainer:1", "claim", 8080);
+    List<String> variables =
+        job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getName().startsWith("OMP_WAIT") || e.getName().startsWith("OPENBLAS"))
+            .map(e -> e.getName() + "=" + e.getValue())
+            .toList();
+    assertThat(variables).containsExactly("OMP_WAIT_POLICY=PASSIVE", "OPENBLAS_THREAD_TIMEOUT=4");
+  }
+
+  @Test
   void theStageConfigTravelsInThePodTemplateAndIsMountedWhereTheEnvironmentSays()
       throws IOException {
     StageAttempt attempt = attempt("quickstart.yaml", 1);

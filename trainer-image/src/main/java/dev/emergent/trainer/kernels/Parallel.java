@@ -9,8 +9,8 @@ import java.util.concurrent.Future;
 
 /**
  * Splits a kernel's range over as many threads as the BLAS gets ({@link ComputeThreads}): the
- * BLAS's threads sleep between products (OMP_WAIT_POLICY=PASSIVE), so the fused passes can use the
- * same cores in between.
+ * BLAS's threads sleep between products ({@code LaunchEnvironment.BLAS_THREADS_SLEEP}, which every
+ * launcher sets), so the fused passes can use the same cores in between.
  */
 public final class Parallel {
   static final int THREADS = ComputeThreads.of(System.getenv());
