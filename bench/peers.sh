@@ -33,21 +33,25 @@ cp bench/torch_*.py "$torch2/tmp/"
 ./mvnw -B -q -pl trainer-image -am package -DskipTests
 cp="trainer-image/target/emergent-trainer.jar:trainer-image/target/lib/*"
 
+# The BLAS thread settings Emergent runs with (LaunchEnvironment.BLAS_THREADS_SLEEP); the peers get
+# them too, as the "sleep" setting.
+sleeping=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4)
+passive=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1)
+settings_names="default passive sleep"
+settings_legend="passive = ${passive[*]}; sleep = ${sleeping[*]}"
+
 ours() { # main-class args...: Emergent's side, as the trainer runs (fused kernels on the Vector API)
-  OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 java --add-modules jdk.incubator.vector \
+  env OMP_NUM_THREADS="$threads" "${sleeping[@]}" java --add-modules jdk.incubator.vector \
     -cp "$cp" "$@" 2>/dev/null | tail -1
 }
-
-settings_names="default passive sleep"
-settings_legend="passive = OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1; sleep = OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4"
 
 peer() { # label settings(default|passive|sleep) python... -- args: one JSON line, labelled
   local label=$1 settings=$2
   shift 2
   local env=(OMP_NUM_THREADS="$threads")
   case $settings in
-    passive) env+=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1) ;;
-    sleep) env+=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4) ;;
+    passive) env+=("${passive[@]}") ;;
+    sleep) env+=("${sleeping[@]}") ;;
   esac
   env "${env[@]}" "$@" 2>/dev/null | tail -1 |
     python3 -c "import json,sys; r=json.load(sys.stdin); r.update(label='$label', settings='$settings'); print(json.dumps(r))"

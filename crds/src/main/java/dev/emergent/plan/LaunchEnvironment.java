@@ -2,8 +2,11 @@ package dev.emergent.plan;
 
 import dev.emergent.api.v1alpha1.Device;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The launch contract between launchers (operator, local runner) and the trainer. Launchers set the
@@ -52,10 +55,12 @@ public final class LaunchEnvironment {
    * product they spin for 2^28 cycles by default, longer than the gaps between a training step's
    * products, so they took a core from every fused pass; {@code OPENBLAS_THREAD_TIMEOUT=4} (2^4
    * cycles, the least it takes) lets them sleep at once. {@code OMP_WAIT_POLICY} does the same for
-   * libnd4j's OpenMP threads. See docs/performance.md for what each was worth.
+   * libnd4j's OpenMP threads. See docs/performance.md for what each was worth. Sorted, so that a
+   * pod template made from it is the same in every JVM.
    */
-  public static final Map<String, String> BLAS_THREADS_SLEEP =
-      Map.of("OMP_WAIT_POLICY", "PASSIVE", "OPENBLAS_THREAD_TIMEOUT", "4");
+  public static final SortedMap<String, String> BLAS_THREADS_SLEEP =
+      Collections.unmodifiableSortedMap(
+          new TreeMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE", "OPENBLAS_THREAD_TIMEOUT", "4")));
 
   private LaunchEnvironment() {}
 

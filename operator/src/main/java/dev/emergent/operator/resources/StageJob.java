@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The gang of one attempt: an Indexed Job with one pod per index, all started together, none
@@ -204,9 +203,8 @@ public final class StageJob {
             .build());
     env.add(new EnvVar(LaunchEnvironment.CHECKPOINT_ROOT, CHECKPOINT_ROOT, null));
     env.add(new EnvVar(LaunchEnvironment.PROGRESS_PORT, Integer.toString(progressPort), null));
-    // Sorted: a Map.of iterates in another order in every JVM, and the pod template must not move.
-    new TreeMap<>(LaunchEnvironment.BLAS_THREADS_SLEEP)
-        .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+    LaunchEnvironment.BLAS_THREADS_SLEEP.forEach(
+        (name, value) -> env.add(new EnvVar(name, value, null)));
     threadsPerRank(attempt)
         .ifPresent(
             threads -> env.add(new EnvVar("OMP_NUM_THREADS", Integer.toString(threads), null)));
