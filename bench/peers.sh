@@ -6,7 +6,9 @@
 # after; needs root), with what torch.compile needs. Thread settings: "default" (the peer's own),
 # "passive" (OpenMP's passive wait, OpenBLAS single-threaded inside PyTorch's OpenMP threads) and
 # "sleep" (OpenMP's passive wait, OpenBLAS's own threads asleep as soon as a product ends: the
-# settings Emergent runs with, LaunchEnvironment.BLAS_THREADS_SLEEP).
+# settings Emergent runs with, LaunchEnvironment.BLAS_THREADS_SLEEP). A peer variant's best of its
+# three settings is the best of three runs, and this machine's neighbours move single runs by
+# 10–30%: so Emergent runs once per setting too, interleaved with the peers, and its best counts.
 
 threads="${THREADS:-$(nproc)}"
 torch2="${TORCH2_ROOT:-/var/cache/emergent/trixie-torch}"
@@ -38,7 +40,13 @@ cp="trainer-image/target/emergent-trainer.jar:trainer-image/target/lib/*"
 sleeping=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4)
 passive=(OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1)
 settings_names="default passive sleep"
-settings_legend="passive = ${passive[*]}; sleep = ${sleeping[*]}"
+settings_legend="passive = ${passive[*]}; sleep = ${sleeping[*]}; each side its best run of"
+settings_legend+=" $(wc -w <<<"$settings_names"), interleaved (Emergent once before each setting's peers)"
+
+json_list() { # JSON objects, one per argument -> one JSON list
+  local IFS=,
+  echo "[$*]"
+}
 
 ours() { # main-class args...: Emergent's side, as the trainer runs (fused kernels on the Vector API)
   env OMP_NUM_THREADS="$threads" "${sleeping[@]}" java --add-modules jdk.incubator.vector \
