@@ -2,7 +2,10 @@ package dev.emergent.trainer.compute;
 
 import dev.emergent.trainer.kernels.AdamWKernel;
 import dev.emergent.trainer.kernels.DecodeAttentionKernel;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -21,6 +24,23 @@ public interface Compute {
 
   /** The element type of every tensor this backend makes. */
   DataType dataType();
+
+  /**
+   * How many independent parts of a batch this backend runs best at once ({@link #apart}): one on a
+   * device, which runs a whole batch faster than parts of it.
+   */
+  default int parts() {
+    return 1;
+  }
+
+  /** task(0), …, task(n − 1), each whole, at once where the backend has {@link #parts} for it. */
+  default <R> List<R> apart(int n, IntFunction<R> task) {
+    List<R> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      results.add(task.apply(i));
+    }
+    return results;
+  }
 
   /** A new tensor of zeros. */
   Tensor zeros(long... shape);

@@ -1,6 +1,7 @@
 package dev.emergent.trainer.generate;
 
 import dev.emergent.plan.Tokens;
+import dev.emergent.trainer.compute.Compute;
 import dev.emergent.trainer.model.Gpt;
 import dev.emergent.trainer.model.KvCache;
 import dev.emergent.trainer.model.ModelShape;
@@ -21,8 +22,15 @@ public final class Generator {
   /** Sequences decoded together at most: bounds the cache's memory. */
   static final int BATCH = 64;
 
+  /**
+   * Fewest sequences a part of a batch decodes: below it, refreshing a copy's parameters costs more
+   * than the part saves.
+   */
+  private static final int MIN_PART = 8;
+
   private final Gpt gpt;
   private final ModelShape shape;
+  private final int parts;
 
   /** How to pick each next token. */
   public record Sampling(double temperature, int topK, int maxNewTokens) {
@@ -38,8 +46,14 @@ public final class Generator {
   public record Completion(int[] tokens, double[] logProbs, boolean ended) {}
 
   public Generator(Gpt gpt) {
+    this(gpt, gpt.compute().parts());
+  }
+
+  /** A generator that decodes a batch in up to {@code parts} parts side by side. */
+  Generator(Gpt gpt, int parts) {
     this.gpt = gpt;
     this.shape = gpt.shape();
+    this.parts = parts;
   }
 
   public Completion complete(int[] prompt, Sampling sampling, SplittableRandom random) {
@@ -60,17 +74,42 @@ public final class Generator {
     return out;
   }
 
+  /**
+   * A batch in parts decoded side by side, one per part the backend runs at once ({@link
+   * Compute#parts}), each on its own copy of the model. Every part reads the batch's common prompt
+   * length in its first full pass, so each sequence goes through the same products as in the whole
+   * batch, whose rows never mix: a part decodes what the whole batch would, up to the last bits of
+   * the BLAS's sums, which may be blocked differently for fewer rows.
+   */
   private List<Completion> decode(List<Request> requests) {
+    int n = requests.size();
+    int shortest = requests.stream().mapToInt(r -> r.prompt().length).min().orElseThrow();
+    int parts = Math.min(this.parts, n / MIN_PART);
+    if (parts <= 1 || gpt.tensorParallel().size() > 1) {
+      return decode(gpt, requests, shortest);
+    }
+    List<Gpt> models = gpt.withReplicas(parts);
+    List<Completion> completions = new ArrayList<>();
+    gpt.compute()
+        .apart(
+            parts,
+            i ->
+                decode(
+                    models.get(i), requests.subList(i * n / parts, (i + 1) * n / parts), shortest))
+        .forEach(completions::addAll);
+    return completions;
+  }
+
+  /** Decodes requests whose prompts have at least {@code shortest} tokens. */
+  private List<Completion> decode(Gpt model, List<Request> requests, int shortest) {
     Sequence[] sequences = new Sequence[requests.size()];
     int positions = 0;
-    int shortest = Integer.MAX_VALUE;
     for (int b = 0; b < sequences.length; b++) {
       sequences[b] = new Sequence(requests.get(b));
       positions = Math.max(positions, sequences[b].lastPosition() + 1);
-      shortest = Math.min(shortest, sequences[b].prompt.length);
     }
-    KvCache cache = gpt.newCache(sequences.length, Math.max(positions, shortest));
-    int start = shortest > 1 ? prefill(sequences, shortest, cache) : 0;
+    KvCache cache = model.newCache(sequences.length, Math.max(positions, shortest));
+    int start = shortest > 1 ? prefill(model, sequences, shortest, cache) : 0;
     int[] tokens = new int[sequences.length];
     for (int position = start; position < positions; position++) {
       boolean any = false;
@@ -81,7 +120,7 @@ public final class Generator {
       if (!any) {
         break;
       }
-      float[] logits = gpt.compute().toFloats(gpt.decode(tokens, position, cache));
+      float[] logits = model.compute().toFloats(model.decode(tokens, position, cache));
       for (int b = 0; b < sequences.length; b++) {
         sequences[b].next(logits, b, position);
       }
@@ -98,12 +137,12 @@ public final class Generator {
    * rather than length passes of B rows), filling the cache, and samples the first token of the
    * prompts that end there; returns the first position left to decode.
    */
-  private int prefill(Sequence[] sequences, int length, KvCache cache) {
+  private int prefill(Gpt model, Sequence[] sequences, int length, KvCache cache) {
     int[] ids = new int[sequences.length * length];
     for (int b = 0; b < sequences.length; b++) {
       System.arraycopy(sequences[b].prompt, 0, ids, b * length, length);
     }
-    float[] logits = gpt.compute().toFloats(gpt.prefill(ids, sequences.length, length, cache));
+    float[] logits = model.compute().toFloats(model.prefill(ids, sequences.length, length, cache));
     for (int b = 0; b < sequences.length; b++) {
       sequences[b].next(logits, b * length + length - 1, length - 1);
     }

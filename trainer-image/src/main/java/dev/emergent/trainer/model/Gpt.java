@@ -30,6 +30,7 @@ public final class Gpt {
   private Tensor hidden; // final normalised hidden states [B·T, D]
   private Tensor logits; // [B·T, V]
   private Tensor hiddenGrad; // [B·T, D]
+  private final List<Gpt> replicas = new ArrayList<>();
 
   public Gpt(ModelShape shape, Compute compute) {
     this(shape, compute, false);
@@ -162,6 +163,28 @@ public final class Gpt {
     logits = compute.ensure(logits, hidden.size(0), shape.vocab());
     compute.gemm(false, true, hidden, table.value(), logits, 1, 0);
     return logits;
+  }
+
+  /**
+   * This model and {@code n − 1} others of its shape on its backend, with this model's current
+   * parameter values and buffers of their own, so that each can decode a part of a batch while the
+   * others decode theirs. The others are made once and their values refreshed on every call. Not on
+   * a model axis, whose layers all-reduce with the other ranks in step.
+   */
+  public List<Gpt> withReplicas(int n) {
+    if (n > 1 && tp.size() > 1) {
+      throw new IllegalStateException(
+          "a model split over a model axis of " + tp.size() + " cannot decode in parts");
+    }
+    while (replicas.size() < n - 1) {
+      replicas.add(new Gpt(shape, compute, scalarHead != null, tp));
+    }
+    List<Gpt> models = new ArrayList<>(List.of(this));
+    for (Gpt replica : replicas.subList(0, n - 1)) {
+      compute.copy(parameters.values(), replica.parameters.values());
+      models.add(replica);
+    }
+    return models;
   }
 
   /** An empty cache for decoding {@code batch} sequences of up to {@code positions} tokens. */

@@ -21,6 +21,9 @@ public final class Blas {
    */
   private static final long SINGLE_THREADED = 262_144;
 
+  private static int callingThreadsUsers;
+  private static int threadsBefore;
+
   private Blas() {}
 
   /** {@code c = alpha · op(a) · op(b) + beta · c} for 2-D arrays. */
@@ -140,6 +143,33 @@ public final class Blas {
       Parallel.split(count, 1, (long) count * m * n, products);
     } else {
       products.run(0, count);
+    }
+  }
+
+  /**
+   * Runs work with every product on its calling thread: for callers that keep all threads busy
+   * themselves, on whom the BLAS's own threads would only wait or crowd. The BLAS's thread count is
+   * one setting for the process, so it is restored when the last of such callers leaves.
+   */
+  public static void onCallingThreads(Runnable work) {
+    enterCallingThreads();
+    try {
+      work.run();
+    } finally {
+      leaveCallingThreads();
+    }
+  }
+
+  private static synchronized void enterCallingThreads() {
+    if (callingThreadsUsers++ == 0) {
+      threadsBefore = openblas.blas_get_num_threads();
+      openblas.blas_set_num_threads(1);
+    }
+  }
+
+  private static synchronized void leaveCallingThreads() {
+    if (--callingThreadsUsers == 0) {
+      openblas.blas_set_num_threads(threadsBefore);
     }
   }
 

@@ -159,6 +159,45 @@ class GeneratorTest {
   }
 
   @Test
+  void aBatchInPartsDecodesAsTheWholeBatchAndFollowsTheModelsLatestParameters() {
+    Gpt gpt = model();
+    List<Generator.Request> requests = new ArrayList<>();
+    for (int i = 0; i < 26; i++) {
+      int[] prompt = new int[1 + i % 5];
+      Arrays.fill(prompt, Tokens.BEGIN);
+      prompt[prompt.length - 1] = '0' + i % 10;
+      Generator.Sampling sampling =
+          i % 3 == 0 ? Generator.Sampling.greedy(6) : new Generator.Sampling(1.0, 4, 3 + i % 7);
+      requests.add(new Generator.Request(prompt, sampling, new SplittableRandom(i)));
+    }
+
+    for (int round = 0; round < 2; round++) {
+      List<Generator.Completion> whole = new Generator(gpt, 1).completeAll(fresh(requests));
+      List<Generator.Completion> parts = new Generator(gpt, 3).completeAll(fresh(requests));
+
+      for (int i = 0; i < requests.size(); i++) {
+        assertThat(parts.get(i).tokens()).as("request %d", i).isEqualTo(whole.get(i).tokens());
+        assertThat(parts.get(i).ended()).as("request %d", i).isEqualTo(whole.get(i).ended());
+        assertThat(parts.get(i).logProbs())
+            .as("request %d", i)
+            .containsExactly(whole.get(i).logProbs(), within(1e-4));
+      }
+      // The copies decode with the values the model has at each call, not those it had first.
+      CpuTensor.array(gpt.parameters().values()).muli(1.5);
+    }
+  }
+
+  /** The same requests with their random streams at their starts again. */
+  private static List<Generator.Request> fresh(List<Generator.Request> requests) {
+    List<Generator.Request> copies = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      Generator.Request r = requests.get(i);
+      copies.add(new Generator.Request(r.prompt(), r.sampling(), new SplittableRandom(i)));
+    }
+    return copies;
+  }
+
+  @Test
   void noSequenceRunsPastTheContext() {
     Generator generator = new Generator(model());
     int[] prompt = new int[SHAPE.contextLength() - 2];

@@ -3,6 +3,7 @@ package dev.emergent.trainer.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.bytedeco.openblas.global.openblas;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,6 +32,28 @@ class BlasTest {
         INDArray actual = scores.get(NDArrayIndex.point((long) b * HEADS + h));
         assertThat(actual.sub(expected).amaxNumber().doubleValue()).isLessThan(1e-4);
       }
+    }
+  }
+
+  @Test
+  void callersThatKeepTheThreadsBusyHaveTheBlasOnTheirThreadsUntilTheLastLeaves() {
+    Nd4j.create(DataType.FLOAT, 1); // loads the BLAS
+    int before = openblas.blas_get_num_threads();
+    openblas.blas_set_num_threads(2);
+    try {
+      int[] inside = new int[2];
+
+      Blas.onCallingThreads(
+          () -> {
+            inside[0] = openblas.blas_get_num_threads();
+            Blas.onCallingThreads(() -> {});
+            inside[1] = openblas.blas_get_num_threads();
+          });
+
+      assertThat(inside).containsExactly(1, 1);
+      assertThat(openblas.blas_get_num_threads()).isEqualTo(2);
+    } finally {
+      openblas.blas_set_num_threads(before);
     }
   }
 
