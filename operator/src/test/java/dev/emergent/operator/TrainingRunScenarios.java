@@ -738,13 +738,19 @@ abstract class TrainingRunScenarios {
         Stream.concat(Stream.of(created), jobs("gone").stream())
             .map(o -> o.getMetadata().getUid())
             .toList();
-    assertThat(owned("gone"))
-        .hasSizeGreaterThanOrEqualTo(7)
-        .anySatisfy(child -> assertThat(child.getKind()).isEqualTo("NetworkPolicy"))
-        .allSatisfy(
-            child ->
-                assertThat(child.getMetadata().getOwnerReferences())
-                    .anySatisfy(ref -> assertThat(owners).contains(ref.getUid())));
+    // The simulated kubelet makes the ranks' pods one by one: the first one's arrival does not mean
+    // the second has been made.
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () ->
+                assertThat(owned("gone"))
+                    .hasSizeGreaterThanOrEqualTo(7)
+                    .anySatisfy(child -> assertThat(child.getKind()).isEqualTo("NetworkPolicy"))
+                    .allSatisfy(
+                        child ->
+                            assertThat(child.getMetadata().getOwnerReferences())
+                                .anySatisfy(ref -> assertThat(owners).contains(ref.getUid()))));
 
     client.resource(get("gone")).delete();
 
