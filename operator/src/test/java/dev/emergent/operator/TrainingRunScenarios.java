@@ -768,7 +768,9 @@ abstract class TrainingRunScenarios {
                 jobs("survivor").size() == 1
                     && !pods("survivor").isEmpty()
                     && pods("survivor").stream()
-                        .allMatch(p -> "Running".equals(p.getStatus().getPhase()))
+                        .allMatch(
+                            p ->
+                                p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
                     && get("survivor").getStatus() != null
                     && get("survivor").getStatus().phase == RunPhase.Running);
 
