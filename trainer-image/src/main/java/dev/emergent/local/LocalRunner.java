@@ -253,6 +253,8 @@ public final class LocalRunner {
               "referenceSampleExactMatch",
               "sampleExactMatch",
               "sampleScoreGain",
+              "referenceTrainSampleExactMatch",
+              "trainSampleExactMatch",
               "kl")) {
         if (r.metrics().containsKey(key)) {
           line.append(String.format(" %s %.3f", key, r.metrics().get(key)));

@@ -286,8 +286,9 @@ final class ReportWriter {
   }
 
   /**
-   * A PPO stage's held-out numbers next to its frozen reference's (the policy it started from): the
-   * reward gain and the exact match it kept, as a table.
+   * A PPO stage's numbers next to its frozen reference's (the policy it started from): on held-out
+   * prompts the reward gain and the exact match it kept, on the prompts it trained on whether more
+   * sampled answers are right, as a table.
    */
   private static String ppoAgainstReference(StageResult r) {
     Map<String, Double> m = r.metrics();
@@ -298,13 +299,14 @@ final class ReportWriter {
         new StringBuilder("<h2>PPO ")
             .append(escape(r.name()))
             .append(" against its reference</h2><table>")
-            .append("<tr><th>held-out prompts</th><th>reference</th><th>after PPO</th>")
+            .append("<tr><th></th><th>reference</th><th>after PPO</th>")
             .append("<th>change</th></tr>");
     Map<String, String> rows = new LinkedHashMap<>();
-    rows.put("sampleScore", "reward-model score of sampled answers");
-    rows.put("sampleExactMatch", "exact match of sampled answers");
-    rows.put("evalScore", "reward-model score of greedy answers");
-    rows.put("exactMatch", "exact match of greedy answers");
+    rows.put("sampleScore", "held-out prompts: reward-model score of sampled answers");
+    rows.put("sampleExactMatch", "held-out prompts: exact match of sampled answers");
+    rows.put("evalScore", "held-out prompts: reward-model score of greedy answers");
+    rows.put("exactMatch", "held-out prompts: exact match of greedy answers");
+    rows.put("trainSampleExactMatch", "training prompts: exact match of sampled answers");
     rows.forEach(
         (metric, label) -> {
           String reference =

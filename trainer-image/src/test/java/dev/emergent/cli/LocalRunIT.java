@@ -59,7 +59,8 @@ class LocalRunIT {
             "exactMatch",
             "rewardAccuracy",
             "PPO ppo against its reference",
-            "reward-model score of sampled answers",
+            "held-out prompts: reward-model score of sampled answers",
+            "training prompts: exact match of sampled answers",
             "Samples before and after PPO",
             "\"stage\" : \"ppo\"");
     assertThat(cli.out()).contains("[4/4] ppo", "Done in", "rewardAccuracy", "sampleScoreGain");

@@ -71,14 +71,19 @@ final class PpoRollouts {
   }
 
   /**
-   * This data rank's share of the scored completions of the held-out prompts, {@code perPrompt}
-   * each, from seeds that depend only on the prompt and sample index, so that the policy and the
-   * reference are compared on the same draws. {@link #heldOutMeans} sums the shares.
+   * This data rank's share of the scored completions of 64 prompts, {@code perPrompt} each: the
+   * held-out prompts, or prompts of the split the rollouts draw from. The prompts and the seeds
+   * depend only on the prompt's index and the sample's, so that the policy and the reference are
+   * compared on the same draws. {@link #means} sums the shares.
    */
-  List<PpoSample> evalSamples(Gpt model, Generator.Sampling sampling, int perPrompt) {
+  List<PpoSample> evalSamples(
+      Gpt model, Generator.Sampling sampling, int perPrompt, boolean heldOut) {
     List<Draw> draws = new ArrayList<>();
     for (int i : dataParallel.share(EVAL_PROMPTS)) {
-      PostTrainingData.Question q = exactMatch.question(i);
+      PostTrainingData.Question q =
+          heldOut
+              ? exactMatch.question(i)
+              : prompts.question(new SplittableRandom(Seeds.mix(config.seed(), -13, i)), false);
       for (int k = 0; k < perPrompt; k++) {
         draws.add(new Draw(q, sampling, new SplittableRandom(Seeds.mix(i, k))));
       }
@@ -89,14 +94,14 @@ final class PpoRollouts {
   }
 
   /** Over every rank's share: the mean score, and the fraction of right answers where known. */
-  record HeldOut(double meanScore, double correctFraction) {}
+  record Means(double meanScore, double correctFraction) {}
 
-  HeldOut heldOutMeans(List<PpoSample> share) {
+  Means means(List<PpoSample> share) {
     double score = share.stream().mapToDouble(s -> s.score).sum();
     List<PpoSample> answerable = share.stream().filter(s -> s.answer != null).toList();
     long right = answerable.stream().filter(s -> s.ended && s.response.equals(s.answer)).count();
     double[] totals = dataParallel.sum(score, share.size(), right, answerable.size());
-    return new HeldOut(
+    return new Means(
         totals[1] == 0 ? 0 : totals[0] / totals[1], totals[3] == 0 ? 0 : totals[2] / totals[3]);
   }
 

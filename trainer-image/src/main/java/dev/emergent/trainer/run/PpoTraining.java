@@ -204,17 +204,20 @@ public final class PpoTraining implements StageLoop {
   }
 
   /**
-   * Held-out numbers for the policy next to the same numbers for the frozen reference (the policy
-   * PPO started from), so the gain is in the report: greedy exact match and reward-model score, and
-   * the mean reward-model score and exact match of responses sampled as in the rollouts, which is
-   * the quantity PPO maximises.
+   * Numbers for the policy next to the same numbers for the frozen reference (the policy PPO
+   * started from), so the gain is in the report. On held-out prompts: greedy exact match and
+   * reward-model score, and the mean reward-model score and exact match of responses sampled as in
+   * the rollouts, which is the quantity PPO maximises. On prompts of the split the rollouts draw
+   * from: sampled exact match, which rises with the reward only while the reward model is right
+   * about the answers PPO finds (on held-out prompts it also needs the reward model and the policy
+   * to generalise).
    */
   @Override
   public Map<String, Double> evaluate() {
     Map<String, Double> metrics = new LinkedHashMap<>(lastRollout);
-    metrics.putAll(heldOut(policy, ""));
+    metrics.putAll(evaluations(policy, ""));
     if (referenceMetrics.isEmpty()) {
-      referenceMetrics.putAll(heldOut(reference, "reference"));
+      referenceMetrics.putAll(evaluations(reference, "reference"));
     }
     metrics.putAll(referenceMetrics);
     metrics.put(
@@ -225,21 +228,22 @@ public final class PpoTraining implements StageLoop {
     return metrics;
   }
 
-  private Map<String, Double> heldOut(Gpt model, String prefix) {
+  private Map<String, Double> evaluations(Gpt model, String prefix) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    List<PpoSample> greedy =
-        rollouts.evalSamples(model, Generator.Sampling.greedy(ppo.maxNewTokens()), 1);
-    List<PpoSample> sampled =
-        rollouts.evalSamples(
-            model,
-            new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens()),
-            EVAL_SAMPLES_PER_PROMPT);
-    PpoRollouts.HeldOut greedyMeans = rollouts.heldOutMeans(greedy);
-    PpoRollouts.HeldOut sampledMeans = rollouts.heldOutMeans(sampled);
+    Generator.Sampling sampling =
+        new Generator.Sampling(ppo.temperature(), ppo.topK(), ppo.maxNewTokens());
+    PpoRollouts.Means greedy =
+        rollouts.means(
+            rollouts.evalSamples(model, Generator.Sampling.greedy(ppo.maxNewTokens()), 1, true));
+    PpoRollouts.Means sampled =
+        rollouts.means(rollouts.evalSamples(model, sampling, EVAL_SAMPLES_PER_PROMPT, true));
+    PpoRollouts.Means trainSampled =
+        rollouts.means(rollouts.evalSamples(model, sampling, EVAL_SAMPLES_PER_PROMPT, false));
     metrics.put(name(prefix, "exactMatch"), exactMatch.of(model, dataParallel).exactMatch());
-    metrics.put(name(prefix, "evalScore"), greedyMeans.meanScore());
-    metrics.put(name(prefix, "sampleScore"), sampledMeans.meanScore());
-    metrics.put(name(prefix, "sampleExactMatch"), sampledMeans.correctFraction());
+    metrics.put(name(prefix, "evalScore"), greedy.meanScore());
+    metrics.put(name(prefix, "sampleScore"), sampled.meanScore());
+    metrics.put(name(prefix, "sampleExactMatch"), sampled.correctFraction());
+    metrics.put(name(prefix, "trainSampleExactMatch"), trainSampled.correctFraction());
     return metrics;
   }
 
