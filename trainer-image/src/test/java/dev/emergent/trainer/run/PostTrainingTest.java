@@ -26,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The quickstart's five stages (examples/quickstart.yaml: 0.8M parameters, 1-digit arithmetic) on
  * one rank, chained through their checkpoints as the planner plans them; about three minutes on 2
  * cores. A build gives the same numbers on every run (see KernelDeterminismIT), but any change to
- * the numerics moves them, and so does a machine with other vector widths or BLAS kernels: 100
- * steps of SFT amplify that, and SFT's greedy exact match on held-out prompts measured 0.28 to 0.86
- * across builds and machines (chance about 0.05).
+ * the numerics moves them, and so would a machine with other vector widths or BLAS kernels, had the
+ * tests not pinned both (trainer-image/pom.xml): 100 steps of SFT amplify that, and SFT's greedy
+ * exact match on held-out prompts measured 0.28 to 0.86 across builds and machines (chance about
+ * 0.05).
  *
  * <p>The PPO assertions are those that held for each of the four seeds measured at the quickstart's
  * settings (see trainer-image/README.md): PPO raises the reward model's score, and more of its
