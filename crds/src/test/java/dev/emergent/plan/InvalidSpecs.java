@@ -150,6 +150,17 @@ final class InvalidSpecs {
             "model.heads must be divisible by the size of the mesh axis 'model'"));
     cases.add(
         cel(
+            "heads not divisible by an inferred model axis",
+            r -> {
+              r.getSpec().mesh.axes = List.of(new MeshAxis("data", 1), new MeshAxis("model", -1));
+              r.getSpec().mesh.pods = 3;
+              r.getSpec().model.ffn = 258;
+            },
+            "spec.model.heads: must be divisible by the size of the mesh axis 'model' of spec.mesh"
+                + " (3), got 4",
+            "model.heads must be divisible by the size of the mesh axis 'model'"));
+    cases.add(
+        cel(
             "MLP width not divisible by the model axis",
             r -> r.getSpec().model.ffn = 255,
             "spec.model: the MLP width (255) must be divisible by the size of the mesh axis 'model'"
@@ -342,6 +353,17 @@ final class InvalidSpecs {
             },
             "spec.stages[0].batchSize: must be divisible by the size of the mesh axis 'data' (6),"
                 + " got 32",
+            BATCH_RULE));
+    cases.add(
+        cel(
+            "batch not divisible by microBatchSize on a mesh without a data axis",
+            r -> {
+              r.getSpec().stages.get(0).mesh = new dev.emergent.api.v1alpha1.MeshSpec();
+              r.getSpec().stages.get(0).mesh.axes = List.of(new MeshAxis("model", 1));
+              r.getSpec().stages.get(0).microBatchSize = 3;
+            },
+            "spec.stages[0].batchSize: must be divisible by data × microBatchSize (1 × 3 = 3), got"
+                + " 32",
             BATCH_RULE));
     cases.add(
         cel(

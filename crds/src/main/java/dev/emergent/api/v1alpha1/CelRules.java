@@ -265,13 +265,13 @@ public final class CelRules {
     rules.add(
         new Rule(
             SPEC,
-            onEveryMesh(m -> "self.model.heads % " + axisSize(m, MeshAxis.MODEL) + " == 0"),
+            onEveryMesh(m -> onAxis(m, MeshAxis.MODEL, x -> "self.model.heads % " + x + " == 0")),
             "model.heads must be divisible by the size of the mesh axis 'model'",
             ".model.heads"));
     rules.add(
         new Rule(
             SPEC,
-            onEveryMesh(m -> ffnWidth + " % " + axisSize(m, MeshAxis.MODEL) + " == 0"),
+            onEveryMesh(m -> onAxis(m, MeshAxis.MODEL, x -> ffnWidth + " % " + x + " == 0")),
             "the MLP width (model.ffn, or ffnMultiplier × dModel) must be divisible by the size"
                 + " of the mesh axis 'model'",
             ".model"));
@@ -297,8 +297,23 @@ public final class CelRules {
     rules.add(
         new Rule(
             SPEC,
-            onEveryStageMesh(
-                m -> batch + " % (" + axisSize(m, MeshAxis.DATA) + " * " + micro + ") == 0"),
+            "self.stages.all(s, "
+                + onStageMesh(
+                    m ->
+                        "("
+                            + m
+                            + ".axes.exists(a, a.name == '"
+                            + MeshAxis.DATA
+                            + "') || "
+                            + batch
+                            + " % "
+                            + micro
+                            + " == 0) && "
+                            + onAxis(
+                                m,
+                                MeshAxis.DATA,
+                                x -> batch + " % (" + x + " * " + micro + ") == 0"))
+                + ")",
             "batchSize (default "
                 + Defaults.BATCH_SIZE
                 + ") must be divisible by the size of the stage mesh's axis 'data' × microBatchSize",
@@ -307,9 +322,8 @@ public final class CelRules {
         new Rule(
             SPEC,
             "self.stages.all(s, s.type != 'PPO' || "
-                + "("
-                + onStageMesh(m -> axisSize(m, MeshAxis.MODEL) + " == 1")
-                + "))",
+                + onStageMesh(m -> onAxis(m, MeshAxis.MODEL, x -> x + " == 1"))
+                + ")",
             "a PPO stage runs on a data axis only: its mesh's axis 'model' must be 1 (give the"
                 + " stage its own mesh)",
             ".stages"));
@@ -433,76 +447,51 @@ public final class CelRules {
         ".stages");
   }
 
-  /** A condition on each mesh of the run (spec.mesh and every stage's own), where resolvable. */
+  /** A condition on each mesh of the run: spec.mesh and every stage's own. */
   private static String onEveryMesh(UnaryOperator<String> condition) {
-    return whereResolvable("self.mesh", condition)
+    return condition.apply("self.mesh")
         + " && self.stages.all(s, !has(s.mesh) || "
-        + whereResolvable("s.mesh", condition)
+        + condition.apply("s.mesh")
         + ")";
   }
 
-  /** A condition on every stage {@code s} and the mesh it runs on. */
-  private static String onEveryStageMesh(UnaryOperator<String> condition) {
-    return "self.stages.all(s, " + onStageMesh(condition) + ")";
-  }
-
-  /** The stage's own mesh if it has one, else the run's. */
+  /** A condition on the mesh stage {@code s} runs on: its own if it has one, else the run's. */
   private static String onStageMesh(UnaryOperator<String> condition) {
-    return "has(s.mesh) ? "
-        + whereResolvable("s.mesh", condition)
+    return "(has(s.mesh) ? "
+        + condition.apply("s.mesh")
         + " : "
-        + whereResolvable("self.mesh", condition);
-  }
-
-  /** The condition on a mesh, true where the mesh is not resolvable (its own rules refuse it). */
-  private static String whereResolvable(String mesh, UnaryOperator<String> condition) {
-    return "(!" + resolvable(mesh) + " || " + condition.apply(mesh) + ")";
+        + condition.apply("self.mesh")
+        + ")";
   }
 
   /**
-   * Whether every axis size of a mesh is known or can be filled in: the mesh rules refuse the rest
-   * with their own messages, so rules that use sizes only judge meshes that pass.
+   * A condition on {@code x}, the size of the named axis of a mesh, -1 filled in from pods ×
+   * devicesPerPod; true where the mesh lacks the axis or its size cannot be known, since the mesh
+   * rules refuse such a mesh with their own messages.
+   *
+   * <p>The product of the sizes and the axis's size are each bound once, as the element of a
+   * one-element list, because CEL on Kubernetes 1.32 has no variable binding, and the API server
+   * plans every rule anew on each evaluation (each create and each status write of a run) at a cost
+   * that grows with the rule's length: spelled out at each use, these rules were most of the CEL
+   * cost of a status write.
    */
-  private static String resolvable(String mesh) {
-    String product = axesProduct(mesh);
-    String devices = mesh + ".pods * " + devicesPerPod(mesh);
-    return "("
-        + mesh
-        + ".axes.all(a, a.size == -1 || a.size >= 1) && (!"
-        + hasInferredAxis(mesh)
-        + " || has("
-        + mesh
-        + ".pods) && ("
-        + product
-        + ") < 0 && ("
-        + devices
-        + ") % (-("
-        + product
-        + ")) == 0))";
-  }
-
-  /** Size of a named axis (1 when the mesh lacks it), filling in -1 from pods × devicesPerPod. */
-  private static String axisSize(String mesh, String axis) {
-    String named = "a.name == '" + axis + "'";
-    return "("
-        + mesh
-        + ".axes.exists(a, "
-        + named
-        + ") ? ("
-        + mesh
-        + ".axes.exists(a, "
-        + named
-        + " && a.size == -1) ? "
-        + mesh
-        + ".pods * "
-        + devicesPerPod(mesh)
-        + " / (-("
+  private static String onAxis(String mesh, String axis, UnaryOperator<String> condition) {
+    String devices = "(" + mesh + ".pods * " + devicesPerPod(mesh) + ")";
+    return "["
         + axesProduct(mesh)
-        + ")) : "
+        + "].all(p, "
         + mesh
-        + ".axes.filter(a, "
-        + named
-        + ")[0].size) : 1)";
+        + ".axes.all(a, a.name != '"
+        + axis
+        + "' || [a.size != -1 ? a.size : (has("
+        + mesh
+        + ".pods) && p < 0 && "
+        + devices
+        + " % p == 0 ? "
+        + devices
+        + " / -p : 0)].all(x, x < 1 || "
+        + condition.apply("x")
+        + ")))";
   }
 
   /** Product of the axis sizes; negative when one size is -1 (then: minus the others). */
