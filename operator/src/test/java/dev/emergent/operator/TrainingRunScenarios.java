@@ -869,7 +869,12 @@ abstract class TrainingRunScenarios {
 
     assertThat(response.body())
         .contains("emergent_runs{phase=\"Succeeded\"}")
-        .contains("emergent_reconcile_duration_seconds_count");
+        .contains("emergent_reconcile_duration_seconds_count")
+        .contains("operator_sdk_reconciliations_started_total");
+    assertThat(response.body().lines().filter(line -> line.startsWith("operator_sdk_")))
+        .as("the SDK's meters are per controller, its timers histograms without quantiles")
+        .isNotEmpty()
+        .noneMatch(line -> line.contains("\"counted\"") || line.contains("quantile="));
   }
 
   /**
