@@ -467,7 +467,9 @@ public final class CelRules {
   /**
    * A condition on {@code x}, the size of the named axis of a mesh, -1 filled in from pods ×
    * devicesPerPod; true where the mesh lacks the axis or its size cannot be known, since the mesh
-   * rules refuse such a mesh with their own messages.
+   * rules refuse such a mesh with their own messages. A mesh without the axis has it at size 1,
+   * which every condition but the batch rule's holds for; that rule says so itself rather than
+   * every rule paying for the case in length.
    *
    * <p>The product of the sizes and the axis's size are each bound once, as the element of a
    * one-element list, because CEL on Kubernetes 1.32 has no variable binding, and the API server
