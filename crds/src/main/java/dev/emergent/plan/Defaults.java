@@ -36,6 +36,7 @@ public final class Defaults {
   public static final double TEMPERATURE = 1.0;
   public static final int TOP_K = 0;
   public static final double REWARD_CENTERING = 0;
+  public static final double REWARD_SFT_WEIGHT = 0;
 
   /** Vocabulary rows are padded to a multiple of this (and of every model axis of the run). */
   public static final int VOCAB_PADDING = 64;

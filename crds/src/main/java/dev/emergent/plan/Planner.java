@@ -264,7 +264,8 @@ public final class Planner {
 
   private static StageConfig.RewardModel rewardModel(StageSpec stage) {
     return new StageConfig.RewardModel(
-        Objects.requireNonNullElse(stage.rewardCentering, Defaults.REWARD_CENTERING));
+        Objects.requireNonNullElse(stage.rewardCentering, Defaults.REWARD_CENTERING),
+        Objects.requireNonNullElse(stage.rewardSftWeight, Defaults.REWARD_SFT_WEIGHT));
   }
 
   private static StageConfig.Ppo ppo(StageSpec stage) {

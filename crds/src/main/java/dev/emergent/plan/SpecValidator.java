@@ -319,8 +319,9 @@ public final class SpecValidator {
   }
 
   private void checkTypeSpecificFields(StageSpec stage, String at) {
-    if (stage.type != StageType.RewardModel && stage.rewardCentering != null) {
-      checks.fail(at, "rewardCentering applies only to RewardModel stages");
+    if (stage.type != StageType.RewardModel
+        && CelRules.REWARD_MODEL_ONLY_FIELDS.stream().anyMatch(field -> isSet(stage, field))) {
+      checks.fail(at, CelRules.REWARD_MODEL_ONLY_MESSAGE);
     }
     if (stage.type != StageType.PPO
         && CelRules.PPO_ONLY_FIELDS.stream().anyMatch(field -> isSet(stage, field))) {

@@ -76,11 +76,14 @@ public record StageConfig(
     public static final Inputs NONE = new Inputs(null, null, null);
   }
 
+  /**
+   * Reward-model settings: the weight of the reward-centering term and of the language-modelling
+   * loss on the chosen completions (0: off).
+   */
+  public record RewardModel(double centering, double sftWeight) {}
+
   /** PPO hyperparameters; {@code klTarget} null means a fixed KL coefficient. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  /** Reward-model settings: the weight of the reward-centering term (0: off). */
-  public record RewardModel(double centering) {}
-
   public record Ppo(
       double klCoef,
       Double klTarget,

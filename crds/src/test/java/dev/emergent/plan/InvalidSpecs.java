@@ -296,8 +296,14 @@ final class InvalidSpecs {
         cel(
             "rewardCentering on a PPO stage",
             r -> r.getSpec().stages.get(3).rewardCentering = 0.01,
-            "spec.stages[3]: rewardCentering applies only to RewardModel stages",
-            "rewardCentering applies only to RewardModel stages"));
+            "spec.stages[3]: rewardCentering and rewardSftWeight apply only to RewardModel stages",
+            "rewardCentering and rewardSftWeight apply only to RewardModel stages"));
+    cases.add(
+        cel(
+            "rewardSftWeight on an SFT stage",
+            r -> r.getSpec().stages.get(1).rewardSftWeight = 0.3,
+            "spec.stages[1]: rewardCentering and rewardSftWeight apply only to RewardModel stages",
+            "rewardCentering and rewardSftWeight apply only to RewardModel stages"));
     cases.add(
         cel(
             "klCoef on an SFT stage",

@@ -44,11 +44,14 @@ public final class CelRules {
           "temperature",
           "topK");
 
-  public static final String PPO_ONLY_MESSAGE =
-      String.join(", ", PPO_ONLY_FIELDS.subList(0, PPO_ONLY_FIELDS.size() - 1))
-          + " and "
-          + PPO_ONLY_FIELDS.get(PPO_ONLY_FIELDS.size() - 1)
-          + " apply only to PPO stages";
+  public static final String PPO_ONLY_MESSAGE = onlyMessage(PPO_ONLY_FIELDS, "PPO");
+
+  /** The fields that only RewardModel stages may set. */
+  public static final List<String> REWARD_MODEL_ONLY_FIELDS =
+      List.of("rewardCentering", "rewardSftWeight");
+
+  public static final String REWARD_MODEL_ONLY_MESSAGE =
+      onlyMessage(REWARD_MODEL_ONLY_FIELDS, "RewardModel");
 
   /** Parameters of the scaling law, E, A, alpha, B, beta: the fewest runs a fit needs. */
   public static final int STUDY_PARAMETERS = 5;
@@ -378,22 +381,8 @@ public final class CelRules {
             "policyFrom, policyFromCheckpoint, rewardFrom and rewardFromCheckpoint apply only to"
                 + " PPO stages",
             null));
-    rules.add(
-        new Rule(
-            STAGE,
-            "self.type == 'RewardModel' || !has(self.rewardCentering)",
-            "rewardCentering applies only to RewardModel stages",
-            null));
-    rules.add(
-        new Rule(
-            STAGE,
-            "self.type == 'PPO' || !("
-                + PPO_ONLY_FIELDS.stream()
-                    .map(f -> "has(self." + f + ")")
-                    .collect(Collectors.joining(" || "))
-                + ")",
-            PPO_ONLY_MESSAGE,
-            null));
+    rules.add(onlyOnType("RewardModel", REWARD_MODEL_ONLY_FIELDS, REWARD_MODEL_ONLY_MESSAGE));
+    rules.add(onlyOnType("PPO", PPO_ONLY_FIELDS, PPO_ONLY_MESSAGE));
     rules.add(
         new Rule(
             STAGE,
@@ -425,6 +414,28 @@ public final class CelRules {
   }
 
   /** The named field of stage i, when set, names an earlier stage of one of the given types. */
+  /** A stage may set {@code fields} only when it is of {@code type}. */
+  private static Rule onlyOnType(String type, List<String> fields, String message) {
+    return new Rule(
+        STAGE,
+        "self.type == '"
+            + type
+            + "' || !("
+            + fields.stream().map(f -> "has(self." + f + ")").collect(Collectors.joining(" || "))
+            + ")",
+        message,
+        null);
+  }
+
+  private static String onlyMessage(List<String> fields, String type) {
+    return String.join(", ", fields.subList(0, fields.size() - 1))
+        + " and "
+        + fields.get(fields.size() - 1)
+        + " apply only to "
+        + type
+        + " stages";
+  }
+
   private static Rule reference(String field, String types, String message) {
     String stage = "self.stages[i]";
     return new Rule(

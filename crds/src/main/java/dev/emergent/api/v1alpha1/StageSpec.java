@@ -179,6 +179,15 @@ public class StageSpec {
           + " use 0.01). Default: 0 (off).")
   public Double rewardCentering;
 
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription(
+      "RewardModel: weight of a language-modelling loss on the chosen completions, added to the"
+          + " pairwise loss (SFT regularisation, Yang et al. 2024): the trunk keeps predicting"
+          + " the answers it started from, and the reward generalises better to prompts it was"
+          + " not trained on. Default: 0 (off).")
+  public Double rewardSftWeight;
+
   @JsonPropertyDescription(
       "Mesh of this stage instead of spec.mesh. A checkpoint written on one mesh loads on"
           + " another.")

@@ -1,5 +1,6 @@
 package dev.emergent.trainer.data;
 
+import dev.emergent.plan.Tokens;
 import java.util.SplittableRandom;
 
 /**
@@ -14,9 +15,12 @@ public final class PreferenceBatches {
   private final PromptFormat format;
 
   /**
-   * Token ids [2·pairs, T] flattened (T up to the context), and the flat index of each row's END.
+   * Token ids [2·pairs, T] flattened (T up to the context), the flat index of each row's last
+   * completion token, and each position's next token with a weight of 1 where it is a token of a
+   * chosen completion or its END (the chosen answers as demonstrations), 0 elsewhere.
    */
-  public record Pairs(int pairs, int time, int[] ids, int[] last) {}
+  public record Pairs(
+      int pairs, int time, int[] ids, int[] last, int[] targets, double[] chosenWeights) {}
 
   public PreferenceBatches(
       PostTrainingData.Preferences data, long seed, int time, PromptFormat format) {
@@ -44,11 +48,13 @@ public final class PreferenceBatches {
    */
   private Pairs rows(boolean heldOut, long stream, int first, int count) {
     int[][] sequences = new int[2 * count][];
+    int[] promptLengths = new int[count];
     for (int p = 0; p < count; p++) {
       PostTrainingData.Preference pair =
           data.preference(new SplittableRandom(Seeds.mix(seed, stream, first + p)), heldOut);
       sequences[2 * p] = format.withCompletion(pair.prompt(), pair.chosen());
       sequences[2 * p + 1] = format.withCompletion(pair.prompt(), pair.rejected());
+      promptLengths[p] = format.prompt(pair.prompt()).length;
     }
     int used = 1;
     for (int[] sequence : sequences) {
@@ -56,10 +62,19 @@ public final class PreferenceBatches {
     }
     int[] ids = new int[sequences.length * used];
     int[] last = new int[sequences.length];
+    int[] targets = new int[ids.length];
+    double[] chosenWeights = new double[ids.length];
     for (int row = 0; row < sequences.length; row++) {
-      System.arraycopy(PromptFormat.fit(sequences[row], time), 0, ids, row * used, used);
+      int[] fitted = PromptFormat.fit(sequences[row], time);
+      System.arraycopy(fitted, 0, ids, row * used, used);
       last[row] = row * used + PromptFormat.scorePosition(sequences[row], time);
+      int completion = promptLengths[row / 2] - Math.max(0, sequences[row].length - time);
+      for (int t = 0; t < used && t + 1 < time; t++) {
+        targets[row * used + t] = fitted[t + 1];
+        boolean chosen = row % 2 == 0 && t + 1 >= completion && fitted[t + 1] != Tokens.PADDING;
+        chosenWeights[row * used + t] = chosen ? 1 : 0;
+      }
     }
-    return new Pairs(count, used, ids, last);
+    return new Pairs(count, used, ids, last, targets, chosenWeights);
   }
 }

@@ -243,6 +243,16 @@ public final class Gpt {
     return loss.correct();
   }
 
+  /**
+   * Loss of the language-model head on the hidden states of the last {@link #hidden} or {@link
+   * #scores} call, as in {@link #loss}: a second head on the same pass. {@link #backward(Tensor,
+   * GradientsReady)} then takes both heads' gradients.
+   */
+  public double lossOfHidden(int[] targets, double[] weights, double normalizer) {
+    logitsOfHidden();
+    return loss.forward(logits, targets, weights, normalizer);
+  }
+
   /** Adds the gradients of the last {@link #forward} to the parameter gradients. */
   public void backward() {
     backward(GradientsReady.NONE);
@@ -250,11 +260,22 @@ public final class Gpt {
 
   /** The same, telling {@code ready} as in {@link #backwardHidden(Tensor, GradientsReady)}. */
   public void backward(GradientsReady ready) {
+    backward(null, ready);
+  }
+
+  /**
+   * The same, with {@code otherHead} [B·T, D] (or null): the gradient of the hidden states from
+   * another head on the same pass, added to the language-model head's.
+   */
+  public void backward(Tensor otherHead, GradientsReady ready) {
     Tensor dlogits = loss.backward();
     Parameter table = embedding.tokenTable();
     compute.gemm(true, false, dlogits, hidden, table.grad(), 1, 1);
     hiddenGrad = compute.ensure(hiddenGrad, dlogits.size(0), shape.dModel());
-    compute.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, 0);
+    if (otherHead != null) {
+      compute.copy(otherHead, hiddenGrad);
+    }
+    compute.gemm(false, false, dlogits, table.value(), hiddenGrad, 1, otherHead == null ? 0 : 1);
     backwardHidden(hiddenGrad, ready);
   }
 }

@@ -1,6 +1,7 @@
 package dev.emergent.trainer.run;
 
 import dev.emergent.plan.StageConfig;
+import dev.emergent.trainer.compute.Tensor;
 import dev.emergent.trainer.data.PostTrainingData;
 import dev.emergent.trainer.data.PreferenceBatches;
 import dev.emergent.trainer.data.PromptFormat;
@@ -18,7 +19,11 @@ import java.util.SplittableRandom;
  * Reward model training: a scalar head on the trunk read at each completion's last token, and the
  * pairwise Bradley–Terry loss −log σ(r_chosen − r_rejected) (InstructGPT), plus, when the stage
  * sets a centering weight w, w·(r_chosen + r_rejected)², which leaves the preference untouched and
- * pulls the rewards' mean toward 0 (Eisenstein et al. 2023).
+ * pulls the rewards' mean toward 0 (Eisenstein et al. 2023); and, with an SFT weight, the
+ * language-model head's loss on the chosen completions, on the same pass (Yang et al. 2024). That
+ * term keeps the trunk predicting right answers while the scalar head learns the training pairs;
+ * the rewards of problems the pairs never show depend on that knowledge (trainer-image/README.md
+ * has what it changed). The step's loss includes each term.
  */
 public final class RewardTraining implements StageLoop {
   static final int EVAL_PAIRS = 128;
@@ -32,6 +37,7 @@ public final class RewardTraining implements StageLoop {
   private final LearningRateSchedule schedule;
   private final DataParallel dataParallel;
   private final double centering;
+  private final double sftWeight;
 
   /** Rewards of the chosen and the rejected completion of each pair of a batch. */
   private record Scores(double[] chosen, double[] rejected) {}
@@ -46,6 +52,7 @@ public final class RewardTraining implements StageLoop {
     this.dataParallel = dataParallel;
     this.config = config;
     this.centering = config.rewardModel() == null ? 0 : config.rewardModel().centering();
+    this.sftWeight = config.rewardModel() == null ? 0 : config.rewardModel().sftWeight();
     this.gpt = gpt;
     this.optimizer = optimizer;
     this.pairs = pairs;
@@ -81,9 +88,14 @@ public final class RewardTraining implements StageLoop {
         ds[batch.last()[2 * p + 1]] = -g + center;
       }
       boolean last = m == config.gradientAccumulation() - 1;
-      gpt.backwardHidden(
-          gpt.scalarHead().backward(gpt.compute().fromHost(ds, ds.length, 1)),
-          last ? dataParallel.overlap(gpt.parameters()) : GradientsReady.NONE);
+      GradientsReady ready = last ? dataParallel.overlap(gpt.parameters()) : GradientsReady.NONE;
+      Tensor dHidden = gpt.scalarHead().backward(gpt.compute().fromHost(ds, ds.length, 1));
+      if (sftWeight > 0) {
+        loss += gpt.lossOfHidden(batch.targets(), sftWeights(batch), config.batchSize());
+        gpt.backward(dHidden, ready);
+      } else {
+        gpt.backwardHidden(dHidden, ready);
+      }
       tokens += batch.ids().length;
     }
     double[] totals = dataParallel.sum(loss, right, tokens);
@@ -158,6 +170,25 @@ public final class RewardTraining implements StageLoop {
       sum += scores[index];
     }
     return sum / OFFSET_DEMONSTRATIONS;
+  }
+
+  /**
+   * Each chosen completion's tokens weighted by w / its length, for a loss of w times the mean over
+   * pairs of the chosen answer's per-token loss.
+   */
+  private double[] sftWeights(PreferenceBatches.Pairs batch) {
+    double[] weights = batch.chosenWeights().clone();
+    int time = batch.time();
+    for (int row = 0; row < weights.length / time; row++) {
+      double tokens = 0;
+      for (int t = 0; t < time; t++) {
+        tokens += weights[row * time + t];
+      }
+      for (int t = 0; t < time && tokens > 0; t++) {
+        weights[row * time + t] *= sftWeight / tokens;
+      }
+    }
+    return weights;
   }
 
   private Scores forward(PreferenceBatches.Pairs batch) {

@@ -68,6 +68,30 @@ class MeshEquivalenceTest {
     assertAllRanksMatch(run(resumeFromStepTen(saved, "resume-4x1"), 4, 1), secondHalf);
   }
 
+  /**
+   * A reward model's step has two losses on one pass, the pairwise one and its SFT term; both are
+   * normalised by the global batch, so their gradients add up over the data ranks, and the
+   * replicated language-model head gives every model rank the whole SFT term.
+   */
+  @Test
+  void aRewardModelWithItsSftTermTrainsLikeOneOnEitherAxis() throws Exception {
+    StageConfig reward = StageConfigs.rewardModel(8, 1e-2, 0, 0.3);
+    List<Double> one = losses(run(root.resolve("reward-1x1"), reward, 1, 1).get(0));
+    assertThat(one).hasSize(8);
+    for (int[] mesh : new int[][] {{2, 1}, {1, 2}}) {
+      for (List<Progress> rank :
+          run(root.resolve("reward-" + mesh[0] + "x" + mesh[1]), reward, mesh[0], mesh[1])) {
+        List<Double> actual = losses(rank);
+        assertThat(actual).hasSameSizeAs(one);
+        for (int i = 0; i < one.size(); i++) {
+          assertThat(actual.get(i))
+              .as("loss of step %d on %d×%d", i + 1, mesh[0], mesh[1])
+              .isCloseTo(one.get(i), within(1e-4 * Math.abs(one.get(i))));
+        }
+      }
+    }
+  }
+
   /** A fresh root whose only checkpoint of the stage is the 2×2 run's step 10. */
   private static Path resumeFromStepTen(Path saved, String name) throws IOException {
     String directory = BASE.checkpoint().directory();
@@ -113,7 +137,12 @@ class MeshEquivalenceTest {
 
   /** Every rank's progress reports of the stage on a data × model mesh under {@code dir}. */
   private static List<List<Progress>> run(Path dir, int data, int model) throws Exception {
-    StageConfig config = StageConfigs.onMesh(BASE, data, model);
+    return run(dir, BASE, data, model);
+  }
+
+  private static List<List<Progress>> run(Path dir, StageConfig base, int data, int model)
+      throws Exception {
+    StageConfig config = StageConfigs.onMesh(base, data, model);
     ResolvedMesh mesh = config.mesh();
     if (data * model == 1) {
       List<Progress> reports = new ArrayList<>();

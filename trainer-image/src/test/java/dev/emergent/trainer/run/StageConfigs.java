@@ -26,6 +26,7 @@ public final class StageConfigs {
         batch,
         micro,
         lr,
+        0,
         0);
   }
 
@@ -133,11 +134,16 @@ public final class StageConfigs {
   /** A 1-layer, 4-step stage of any run, name, type and inputs. */
   public static StageConfig tiny(
       String run, String stage, StageType type, StageConfig.Inputs inputs) {
-    return stage(run, stage, type, inputs, 1, 16, 2, 8, 4, 2, 2, 1e-3, 0);
+    return stage(run, stage, type, inputs, 1, 16, 2, 8, 4, 2, 2, 1e-3, 0, 0);
   }
 
   /** A 1-layer reward model trained from scratch, with a reward-centering weight. */
   public static StageConfig rewardModel(int steps, double lr, double centering) {
+    return rewardModel(steps, lr, centering, 0);
+  }
+
+  /** The same, with the weight of its SFT term. */
+  public static StageConfig rewardModel(int steps, double lr, double centering, double sftWeight) {
     return stage(
         "test",
         "reward",
@@ -151,7 +157,8 @@ public final class StageConfigs {
         8,
         8,
         lr,
-        centering);
+        centering,
+        sftWeight);
   }
 
   private static StageConfig stage(
@@ -167,7 +174,8 @@ public final class StageConfigs {
       int batch,
       int micro,
       double lr,
-      double centering) {
+      double centering,
+      double sftWeight) {
     return new StageConfig(
         run,
         stage,
@@ -195,6 +203,6 @@ public final class StageConfigs {
         new StageConfig.Checkpoint(run + "/" + stage, Math.max(1, steps / 2), 2),
         inputs,
         null,
-        type == StageType.RewardModel ? new StageConfig.RewardModel(centering) : null);
+        type == StageType.RewardModel ? new StageConfig.RewardModel(centering, sftWeight) : null);
   }
 }
