@@ -31,20 +31,17 @@ import org.junit.jupiter.api.io.TempDir;
  * exact match on held-out prompts measured 0.28 to 0.86 across builds and machines (chance about
  * 0.05).
  *
- * <p>The PPO assertions are those that held for each of the four seeds measured at the quickstart's
+ * <p>The PPO assertions are those that held on each of the four chains measured at the quickstart's
  * settings (see trainer-image/README.md): PPO raises the reward model's score, and more of its
- * sampled answers to the prompts it trains on are right, so the reward gain is not the reward model
- * exploited. The 1-digit task has only 23 held-out problems, one of them flipping moves held-out
- * exact match by about 4 points, and whether PPO's gain carries over to them depends on the reward
- * model being right about them (17 of 23 in the run of 2026-12-03): so on held-out prompts the test
- * asserts no collapse. KL stays under a documented bound, and SFT well above chance.
+ * sampled answers are right, both to the prompts it trains on (so the reward gain is not the reward
+ * model exploited) and to the held-out ones. The 1-digit task has only 23 held-out problems, one of
+ * them flipping moves held-out exact match by about 4 points, so the held-out gain is asserted to
+ * be positive (4.9 to 13.5 points measured), and greedy answers not to collapse. KL stays under a
+ * documented bound, and SFT well above chance.
  */
 class PostTrainingTest {
   /** Nats per response; trainer-image/README.md documents it. */
   static final double KL_BOUND = 0.5;
-
-  /** How far sampled exact match on the held-out prompts may fall while the reward rises. */
-  static final double SAMPLED_TOLERANCE = 0.05;
 
   /** How far greedy exact match on the held-out prompts may fall: about 4 of the 23 problems. */
   static final double GREEDY_TOLERANCE = 0.2;
@@ -78,15 +75,14 @@ class PostTrainingTest {
   }
 
   @Test
-  void ppoRaisesTheRewardAndRightAnswersWithoutCollapseOnHeldOutPrompts() {
+  void ppoRaisesTheRewardAndRightAnswersOnTrainingAndHeldOutPrompts() {
     Map<String, Double> after = last("ppo").metrics();
     System.out.println("PPO after " + last("ppo").step() + " steps: " + after);
     assertThat(after.get("sampleScore")).isGreaterThan(after.get("referenceSampleScore"));
     assertThat(after.get("sampleScoreGain")).isPositive();
     assertThat(after.get("trainSampleExactMatch"))
         .isGreaterThan(after.get("referenceTrainSampleExactMatch"));
-    assertThat(after.get("sampleExactMatch"))
-        .isGreaterThanOrEqualTo(after.get("referenceSampleExactMatch") - SAMPLED_TOLERANCE);
+    assertThat(after.get("sampleExactMatch")).isGreaterThan(after.get("referenceSampleExactMatch"));
     assertThat(after.get("exactMatch"))
         .isGreaterThanOrEqualTo(after.get("referenceExactMatch") - GREEDY_TOLERANCE);
     assertThat(after.get("kl")).isLessThan(KL_BOUND);
