@@ -28,7 +28,8 @@ class MainTest {
         .contains("rank 1    pod 1    slot 0   data=1 model=0")
         .contains("Stage 5/5  ppo  (PPO, 60 steps)")
         .contains("inputs    policy quickstart/sft/latest, reward model quickstart/reward/latest")
-        .contains("\"klCoef\" : 0.2");
+        .contains("\"sftWeight\" : 0.3")
+        .contains("\"klCoef\" : 0.6");
     assertThat(cli.err()).isEmpty();
   }
 
