@@ -120,14 +120,14 @@ public final class LocalRunner {
         }
         published.put(stage.name(), result.checkpoint());
       }
+      if (options.report()) {
+        Sampler sampler = workers.sampler(logs, new ChildSampler(archive.mapping()));
+        Path report =
+            new ReportWriter(workdir.resolve("report"), plan, results, sampler).write(checkpoints);
+        summary(results, Duration.between(started, Instant.now()), report, width);
+      }
     } finally {
       Runtime.getRuntime().removeShutdownHook(stopper);
-    }
-    if (options.report()) {
-      Path report =
-          new ReportWriter(workdir.resolve("report"), plan, results, archive.mapping())
-              .write(checkpoints);
-      summary(results, Duration.between(started, Instant.now()), report, width);
     }
     return new Finished(0, results);
   }

@@ -63,16 +63,23 @@ final class RankWorker {
   }
 
   /** Runs a stage with {@code env}, its output in {@code log} (made anew); its exit code. */
-  synchronized CompletableFuture<Integer> run(Map<String, String> env, Path log)
+  CompletableFuture<Integer> run(Map<String, String> env, Path log) throws IOException {
+    return submit(new TrainerWorker.Request(env, log.toString(), null), log);
+  }
+
+  /** Writes {@code samples}, its output in {@code log} (made anew); its exit code. */
+  CompletableFuture<Integer> write(TrainerWorker.Samples samples, Path log) throws IOException {
+    return submit(new TrainerWorker.Request(Map.of(), log.toString(), samples), log);
+  }
+
+  private synchronized CompletableFuture<Integer> submit(TrainerWorker.Request request, Path log)
       throws IOException {
     Files.write(log, unclaimed, StandardCharsets.UTF_8);
     unclaimed.clear();
     this.log = log;
     stage = new CompletableFuture<>();
     try {
-      requests.write(
-          TrainingRunFiles.JSON.writeValueAsString(new TrainerWorker.Request(env, log.toString()))
-              + "\n");
+      requests.write(TrainingRunFiles.JSON.writeValueAsString(request) + "\n");
       requests.flush();
     } catch (IOException e) {
       // It died between stages: the stage ends with the code it died with.

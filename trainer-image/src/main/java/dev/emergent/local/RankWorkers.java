@@ -1,8 +1,15 @@
 package dev.emergent.local;
 
+import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.run.TrainerWorker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A run's trainer processes on this machine, one per rank ({@link RankWorker}), kept warm from
@@ -34,6 +41,67 @@ final class RankWorkers implements AutoCloseable {
       }
     }
     return List.copyOf(workers);
+  }
+
+  /**
+   * Samples from these workers, each one request at a time, in turn, once the run's stages are
+   * done: their JVMs have ND4J loaded and the decoding compiled. From {@code fallback} when there
+   * are none (a run resumed after its last stage starts no worker).
+   */
+  synchronized Sampler sampler(Path logs, Sampler fallback) {
+    List<RankWorker> ready = workers.stream().filter(RankWorker::alive).toList();
+    if (ready.isEmpty()) {
+      return fallback;
+    }
+    List<CompletableFuture<?>> queues = new ArrayList<>();
+    ready.forEach(w -> queues.add(CompletableFuture.completedFuture(null)));
+    AtomicInteger requests = new AtomicInteger();
+    return (checkpoint, prompts, text, maxNewTokens) -> {
+      int n = requests.getAndIncrement();
+      RankWorker worker = ready.get(n % ready.size());
+      Path output = logs.resolve("report-samples-" + n + ".json");
+      var samples =
+          new TrainerWorker.Samples(
+              checkpoint.toString(), prompts, text, maxNewTokens, output.toString());
+      CompletableFuture<List<String>> completions;
+      synchronized (queues) {
+        completions =
+            queues
+                .get(n % ready.size())
+                .handle((earlier, failure) -> null)
+                .thenCompose(
+                    ignored -> write(worker, samples, logs.resolve("report-samples-" + n + ".log")))
+                .thenApply(code -> read(code, output, prompts.size()));
+        queues.set(n % ready.size(), completions);
+      }
+      return completions;
+    };
+  }
+
+  private static CompletableFuture<Integer> write(
+      RankWorker worker, TrainerWorker.Samples samples, Path log) {
+    try {
+      return worker.write(samples, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> read(int code, Path output, int count) {
+    try {
+      if (code != 0) {
+        throw new IOException("the trainer process exited with " + code);
+      }
+      List<String> completions =
+          List.of(TrainingRunFiles.JSON.readValue(output.toFile(), String[].class));
+      Files.delete(output);
+      if (completions.size() != count) {
+        throw new IOException(completions.size() + " completions of " + count + " prompts");
+      }
+      return completions;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Stops every worker now (a stage failed, or the user stopped the run). */

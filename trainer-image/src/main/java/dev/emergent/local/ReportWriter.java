@@ -1,7 +1,6 @@
 package dev.emergent.local;
 
 import dev.emergent.api.v1alpha1.StageType;
-import dev.emergent.plan.LaunchEnvironment;
 import dev.emergent.plan.RunPlan;
 import dev.emergent.plan.StageConfig;
 import dev.emergent.plan.StagePlan;
@@ -9,7 +8,6 @@ import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.data.ArithmeticPostTraining;
 import dev.emergent.trainer.data.ArithmeticTask;
 import dev.emergent.trainer.data.PostTrainingData;
-import dev.emergent.trainer.launch.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,14 +35,17 @@ final class ReportWriter {
       List.of("The", "You will", "A man", "Q: What is", "Love", "It is");
 
   private static final int TEXT_TOKENS = 48;
+
+  /** Room for any answer of the arithmetic task and its END, as {@code emergent generate} gives. */
+  private static final int ANSWER_TOKENS = 32;
+
   private final Path folder;
   private final RunPlan plan;
   private final List<StageResult> results;
-  private final List<String> jvmOptions;
+  private final Sampler sampler;
 
-  /** {@code jvmOptions}: of the JVMs that generate the samples (the class archive's). */
-  ReportWriter(Path folder, RunPlan plan, List<StageResult> results, List<String> jvmOptions) {
-    this.jvmOptions = jvmOptions;
+  ReportWriter(Path folder, RunPlan plan, List<StageResult> results, Sampler sampler) {
+    this.sampler = sampler;
     this.folder = folder;
     this.plan = plan;
     this.results = results;
@@ -141,11 +142,13 @@ final class ReportWriter {
       questions.add(task.question(new SplittableRandom(1000 + i), true));
     }
     List<String> prompts = questions.stream().map(PostTrainingData.Question::prompt).toList();
-    // Both at once: each is mostly a JVM's start, on one core.
-    Generation policy = generate(checkpoints.resolve(config.inputs().policy()), prompts, List.of());
-    Generation tuned = generate(checkpoints.resolve(after.checkpoint()), prompts, List.of());
-    List<String> before = policy.completions();
-    List<String> ppoAnswers = tuned.completions();
+    // Both at once, on two trainer processes when the run has them.
+    Path policyCheckpoint = checkpoints.resolve(config.inputs().policy());
+    Path tunedCheckpoint = checkpoints.resolve(after.checkpoint());
+    var policy = sampler.complete(policyCheckpoint, prompts, false, ANSWER_TOKENS);
+    var tuned = sampler.complete(tunedCheckpoint, prompts, false, ANSWER_TOKENS);
+    List<String> before = Sampler.await(policy, policyCheckpoint);
+    List<String> ppoAnswers = Sampler.await(tuned, tunedCheckpoint);
     StringBuilder html =
         new StringBuilder("<h2>Samples before and after PPO</h2><table>")
             .append("<tr><th>prompt</th><th>answer</th><th>before PPO</th><th>after PPO</th></tr>");
@@ -183,12 +186,9 @@ final class ReportWriter {
           || result == null) {
         continue;
       }
+      Path checkpoint = checkpoints.resolve(result.checkpoint());
       List<String> completions =
-          generate(
-                  checkpoints.resolve(result.checkpoint()),
-                  TEXT_PROMPTS,
-                  List.of("--text", "--max-new-tokens", String.valueOf(TEXT_TOKENS)))
-              .completions();
+          Sampler.await(sampler.complete(checkpoint, TEXT_PROMPTS, true, TEXT_TOKENS), checkpoint);
       html.append("<h2>Samples from ")
           .append(escape(stage.name()))
           .append("</h2><p>Sampled at temperature 0.8 (top-k 40), ")
@@ -204,49 +204,6 @@ final class ReportWriter {
       html.append("</table>");
     }
     return html.toString();
-  }
-
-  /**
-   * Completions from a child {@code emergent generate --json}, started now and read by {@link
-   * Generation#completions}: the runner itself never loads ND4J, whose native start-up banner would
-   * land in the middle of the run's output.
-   */
-  private Generation generate(Path checkpoint, List<String> prompts, List<String> options)
-      throws IOException {
-    List<String> arguments = new ArrayList<>(List.of("generate", "--json"));
-    arguments.addAll(options);
-    arguments.add(checkpoint.toString());
-    arguments.addAll(prompts);
-    List<String> command = JavaCommand.of(jvmOptions, "dev.emergent.cli.Main", arguments);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().putAll(LaunchEnvironment.BLAS_THREADS_SLEEP);
-    Process process = builder.start();
-    return new Generation(process, checkpoint, prompts.size());
-  }
-
-  /** A child generating completions of {@code count} prompts from {@code checkpoint}. */
-  private record Generation(Process process, Path checkpoint, int count) {
-    List<String> completions() throws IOException {
-      List<String> lines;
-      try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
-        lines = reader.lines().toList();
-      }
-      try {
-        if (process.waitFor() != 0 || lines.isEmpty()) {
-          throw new IOException("generating samples from " + checkpoint + " failed");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while generating samples", e);
-      }
-      List<String> completions =
-          List.of(TrainingRunFiles.JSON.readValue(lines.get(lines.size() - 1), String[].class));
-      if (completions.size() != count) {
-        throw new IOException("generating samples from " + checkpoint + " failed");
-      }
-      return completions;
-    }
   }
 
   /** A 360×180 SVG line chart of (step, loss). */

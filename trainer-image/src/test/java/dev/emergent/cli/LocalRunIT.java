@@ -45,8 +45,9 @@ class LocalRunIT {
   @Test
   void runsEveryStageAndWritesTheReport() throws Exception {
     Path work = dir.resolve("work");
+    Path spec = spec(20);
 
-    int code = emergent("run", spec(20).toString(), "--workdir", work.toString());
+    int code = emergent("run", spec.toString(), "--workdir", work.toString());
 
     assertThat(code).as(cli.err()).isZero();
     for (String stage : List.of("pretrain", "sft", "reward", "ppo")) {
@@ -77,6 +78,19 @@ class LocalRunIT {
     JsonNode pretrain =
         new ObjectMapper().readTree(work.resolve("logs/pretrain-rank0.json").toFile());
     assertThat(pretrain.at("/metrics/mfu").asDouble()).isGreaterThan(0).isLessThan(1);
+    // The samples before and after PPO came from the two ranks' processes, one batch each.
+    assertThat(work.resolve("logs/report-samples-0.log")).exists();
+    assertThat(work.resolve("logs/report-samples-1.log")).exists();
+    assertThat(work.resolve("logs/report-samples-0.json")).doesNotExist();
+
+    // A run resumed after its last stage starts no trainer: its report samples from new JVMs.
+    Files.delete(work.resolve("report/index.html"));
+    int resumed = emergent("run", spec.toString(), "--workdir", work.toString(), "--resume");
+
+    assertThat(resumed).as(cli.err()).isZero();
+    assertThat(Files.readString(work.resolve("report/index.html")))
+        .contains("Samples before and after PPO");
+    assertThat(work.resolve("logs/report-samples-2.log")).doesNotExist();
   }
 
   /** The process a rank of a stage ran in, as its log's first line says. */

@@ -2,13 +2,16 @@ package dev.emergent.trainer.run;
 
 import dev.emergent.plan.ExitCode;
 import dev.emergent.plan.TrainingRunFiles;
+import dev.emergent.trainer.generate.Completions;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,13 +19,25 @@ import java.util.Map;
  * standard input (a {@link Request}), each run as {@link TrainerMain} runs one, each answered by a
  * line {@link #EXITED} and its exit code on standard output; the end of the input ends the process.
  * A stage in a warm JVM starts without the JVM's start, ND4J's loading and the JIT's warm-up, which
- * took about 7 of the 8 seconds of a two-step stage of the quickstart on two cores.
+ * took about 7 of the 8 seconds of a two-step stage of the quickstart on two cores. The run's
+ * report asks it for {@link Samples} the same way, for the same reason.
  */
 public final class TrainerWorker {
   public static final String EXITED = "emergent-trainer-worker: exited ";
 
-  /** One stage: its launch environment (over this process's own) and the log its output goes to. */
-  public record Request(Map<String, String> env, String log) {}
+  /**
+   * One stage: its launch environment (over this process's own) and the log its output goes to; or,
+   * with {@code samples}, those instead of a stage.
+   */
+  public record Request(Map<String, String> env, String log, Samples samples) {}
+
+  /**
+   * Completions of {@code prompts} by a checkpoint, greedy in the prompt format or, with {@code
+   * text}, sampled continuations of plain text (as {@code emergent generate} makes them), written
+   * to {@code output} as a JSON list.
+   */
+  public record Samples(
+      String checkpoint, List<String> prompts, boolean text, int maxNewTokens, String output) {}
 
   private TrainerWorker() {}
 
@@ -42,7 +57,10 @@ public final class TrainerWorker {
               new FileOutputStream(request.log(), true), true, StandardCharsets.UTF_8)) {
         System.setOut(log);
         System.setErr(log);
-        code = TrainerMain.run(env, log, log);
+        code =
+            request.samples() == null
+                ? TrainerMain.run(env, log, log)
+                : write(request.samples(), log);
       } finally {
         System.setOut(replies);
         System.setErr(errors);
@@ -51,6 +69,21 @@ public final class TrainerWorker {
       System.gc();
       replies.println(EXITED + code.code());
       replies.flush();
+    }
+  }
+
+  private static ExitCode write(Samples samples, PrintStream log) {
+    Path checkpoint = Path.of(samples.checkpoint());
+    try {
+      List<String> completions =
+          samples.text()
+              ? Completions.continuing(checkpoint, samples.prompts(), samples.maxNewTokens())
+              : Completions.of(checkpoint, samples.prompts(), samples.maxNewTokens());
+      TrainingRunFiles.JSON.writeValue(Path.of(samples.output()).toFile(), completions);
+      return ExitCode.SUCCEEDED;
+    } catch (IOException | RuntimeException e) {
+      log.println("emergent: no samples from " + checkpoint + ": " + e);
+      return ExitCode.FAILED;
     }
   }
 }

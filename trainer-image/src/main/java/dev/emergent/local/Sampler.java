@@ -1,0 +1,29 @@
+package dev.emergent.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Where a report's sample completions come from: a run's warm trainer processes, or new JVMs. */
+interface Sampler {
+  /**
+   * Starts completing {@code prompts} by {@code checkpoint}: greedy answers in the prompt format,
+   * or, with {@code text}, sampled continuations of plain text; one completion per prompt.
+   */
+  CompletableFuture<List<String>> complete(
+      Path checkpoint, List<String> prompts, boolean text, int maxNewTokens) throws IOException;
+
+  /** The completions, or an IOException saying why there are none. */
+  static List<String> await(CompletableFuture<List<String>> completions, Path checkpoint)
+      throws IOException {
+    try {
+      return completions.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while generating samples", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("generating samples from " + checkpoint + " failed", e.getCause());
+    }
+  }
+}
