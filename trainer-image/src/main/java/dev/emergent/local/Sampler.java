@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** Where a report's sample completions come from: a run's warm trainer processes, or new JVMs. */
 interface Sampler {
@@ -22,7 +23,7 @@ interface Sampler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while generating samples", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IOException("generating samples from " + checkpoint + " failed", e.getCause());
     }
   }
