@@ -96,6 +96,7 @@ public final class LocalRunner {
     RunPlan plan = Planner.plan(run, published);
     int width =
         Math.max(10, plan.stages().stream().mapToInt(s -> s.name().length()).max().orElse(0));
+    Path report = null;
     try (RankWorkers own = shared == null ? new RankWorkers(name, archive) : null) {
       RankWorkers workers = shared != null ? shared : own;
       for (int i = 0; i < plan.stages().size(); i++) {
@@ -121,13 +122,16 @@ public final class LocalRunner {
         published.put(stage.name(), result.checkpoint());
       }
       if (options.report()) {
+        // Before the workers leave: they make the report's samples.
         Sampler sampler = workers.sampler(logs, new ChildSampler(archive.mapping()));
-        Path report =
+        report =
             new ReportWriter(workdir.resolve("report"), plan, results, sampler).write(checkpoints);
-        summary(results, Duration.between(started, Instant.now()), report, width);
       }
     } finally {
       Runtime.getRuntime().removeShutdownHook(stopper);
+    }
+    if (report != null) {
+      summary(results, Duration.between(started, Instant.now()), report, width);
     }
     return new Finished(0, results);
   }
