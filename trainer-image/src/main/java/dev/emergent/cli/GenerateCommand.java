@@ -50,10 +50,7 @@ final class GenerateCommand extends ConsoleCommand {
     }
     List<String> completions;
     try {
-      completions =
-          text
-              ? Completions.continuing(checkpoint, prompts, maxNewTokens)
-              : Completions.of(checkpoint, prompts, maxNewTokens);
+      completions = Completions.of(checkpoint, prompts, text, maxNewTokens);
     } catch (CheckpointException e) {
       err.println("emergent: " + e.getMessage());
       return Main.BAD_INPUT;

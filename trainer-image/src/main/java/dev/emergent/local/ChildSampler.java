@@ -1,7 +1,6 @@
 package dev.emergent.local;
 
 import dev.emergent.plan.LaunchEnvironment;
-import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.launch.JavaCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,12 +50,7 @@ final class ChildSampler implements Sampler {
       if (process.waitFor() != 0 || lines.isEmpty()) {
         throw new IOException("emergent generate exited with " + process.exitValue());
       }
-      List<String> completions =
-          List.of(TrainingRunFiles.JSON.readValue(lines.get(lines.size() - 1), String[].class));
-      if (completions.size() != count) {
-        throw new IOException(completions.size() + " completions of " + count + " prompts");
-      }
-      return completions;
+      return Sampler.parse(lines.get(lines.size() - 1), count);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

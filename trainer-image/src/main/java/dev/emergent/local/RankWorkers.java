@@ -1,12 +1,12 @@
 package dev.emergent.local;
 
-import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.run.TrainerWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,12 +53,13 @@ final class RankWorkers implements AutoCloseable {
     if (ready.isEmpty()) {
       return fallback;
     }
-    List<CompletableFuture<?>> queues = new ArrayList<>();
-    ready.forEach(w -> queues.add(CompletableFuture.completedFuture(null)));
+    List<CompletableFuture<?>> queues =
+        new ArrayList<>(Collections.nCopies(ready.size(), CompletableFuture.completedFuture(null)));
     AtomicInteger requests = new AtomicInteger();
     return (checkpoint, prompts, text, maxNewTokens) -> {
       int n = requests.getAndIncrement();
-      RankWorker worker = ready.get(n % ready.size());
+      int slot = n % ready.size();
+      RankWorker worker = ready.get(slot);
       Path output = logs.resolve("report-samples-" + n + ".json");
       var samples =
           new TrainerWorker.Samples(
@@ -67,12 +68,12 @@ final class RankWorkers implements AutoCloseable {
       synchronized (queues) {
         completions =
             queues
-                .get(n % ready.size())
+                .get(slot)
                 .handle((earlier, failure) -> null)
                 .thenCompose(
                     ignored -> write(worker, samples, logs.resolve("report-samples-" + n + ".log")))
                 .thenApply(code -> read(code, output, prompts.size()));
-        queues.set(n % ready.size(), completions);
+        queues.set(slot, completions);
       }
       return completions;
     };
@@ -92,13 +93,9 @@ final class RankWorkers implements AutoCloseable {
       if (code != 0) {
         throw new IOException("the trainer process exited with " + code);
       }
-      List<String> completions =
-          List.of(TrainingRunFiles.JSON.readValue(output.toFile(), String[].class));
+      String json = Files.readString(output);
       Files.delete(output);
-      if (completions.size() != count) {
-        throw new IOException(completions.size() + " completions of " + count + " prompts");
-      }
-      return completions;
+      return Sampler.parse(json, count);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

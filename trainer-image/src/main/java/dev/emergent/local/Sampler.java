@@ -1,5 +1,6 @@
 package dev.emergent.local;
 
+import dev.emergent.plan.TrainingRunFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,15 @@ interface Sampler {
    */
   CompletableFuture<List<String>> complete(
       Path checkpoint, List<String> prompts, boolean text, int maxNewTokens) throws IOException;
+
+  /** The JSON list of completions that {@code emergent generate --json} prints, one per prompt. */
+  static List<String> parse(String json, int prompts) throws IOException {
+    List<String> completions = List.of(TrainingRunFiles.JSON.readValue(json, String[].class));
+    if (completions.size() != prompts) {
+      throw new IOException(completions.size() + " completions of " + prompts + " prompts");
+    }
+    return completions;
+  }
 
   /** The completions, or an IOException saying why there are none. */
   static List<String> await(CompletableFuture<List<String>> completions, Path checkpoint)

@@ -25,6 +25,16 @@ public final class Completions {
 
   private Completions() {}
 
+  /**
+   * {@link #continuing} with {@code text}, else {@link #of}: what {@code emergent generate} does.
+   */
+  public static List<String> of(
+      Path checkpoint, List<String> prompts, boolean text, int maxNewTokens) throws IOException {
+    return text
+        ? continuing(checkpoint, prompts, maxNewTokens)
+        : of(checkpoint, prompts, maxNewTokens);
+  }
+
   /** Greedy answers in the prompt format: BEGIN PROMPT prompt RESPONSE … */
   public static List<String> of(Path checkpoint, List<String> prompts, int maxNewTokens)
       throws IOException {

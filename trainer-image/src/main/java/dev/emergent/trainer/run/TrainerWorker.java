@@ -76,9 +76,7 @@ public final class TrainerWorker {
     Path checkpoint = Path.of(samples.checkpoint());
     try {
       List<String> completions =
-          samples.text()
-              ? Completions.continuing(checkpoint, samples.prompts(), samples.maxNewTokens())
-              : Completions.of(checkpoint, samples.prompts(), samples.maxNewTokens());
+          Completions.of(checkpoint, samples.prompts(), samples.text(), samples.maxNewTokens());
       TrainingRunFiles.JSON.writeValue(Path.of(samples.output()).toFile(), completions);
       return ExitCode.SUCCEEDED;
     } catch (IOException | RuntimeException e) {
