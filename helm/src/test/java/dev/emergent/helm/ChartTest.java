@@ -51,7 +51,8 @@ class ChartTest {
         .doesNotContainKey("QUARKUS_OPERATOR_SDK_CONTROLLERS_SCALINGSTUDY_NAMESPACES")
         .containsEntry("EMERGENT_OPERATOR_LEASE_NAMESPACE", "<from>")
         .containsEntry("EMERGENT_OPERATOR_TRAINER_IMAGE", "ghcr.io/emergent-dev/trainer:0.1.0")
-        .containsEntry("EMERGENT_OPERATOR_ALLOWED_IMAGES", "ghcr.io/emergent-dev/trainer:0.1.0");
+        .containsEntry("EMERGENT_OPERATOR_ALLOWED_IMAGES", "ghcr.io/emergent-dev/trainer:0.1.0")
+        .containsEntry("EMERGENT_OPERATOR_NATIVE_CRYPTO", "true");
   }
 
   @Test
@@ -140,7 +141,8 @@ class ChartTest {
                     .set("tolerations[0].operator", "Exists")
                     .set("priorityClassName", "system-cluster-critical")
                     .set("trainer.allowedImages[0]", "registry.example.com/ml/*")
-                    .set("metrics.serviceMonitor.enabled", true));
+                    .set("metrics.serviceMonitor.enabled", true)
+                    .set("operator.nativeCrypto", false));
     JsonNode pod = chart.one("Deployment", Chart.RELEASE).at("/spec/template/spec");
 
     assertThat(pod.at("/imagePullSecrets/0/name").asText()).isEqualTo("registry");
@@ -150,7 +152,8 @@ class ChartTest {
     assertThat(chart.operatorEnv())
         .containsEntry(
             "EMERGENT_OPERATOR_ALLOWED_IMAGES",
-            "registry.example.com/ml/*,ghcr.io/emergent-dev/trainer:0.1.0");
+            "registry.example.com/ml/*,ghcr.io/emergent-dev/trainer:0.1.0")
+        .containsEntry("EMERGENT_OPERATOR_NATIVE_CRYPTO", "false");
     assertThat(chart.one("ServiceMonitor", Chart.RELEASE).at("/spec/endpoints/0/path").asText())
         .isEqualTo("/q/metrics");
     assertThat(Chart.render(Map.of()).ofKind("ServiceMonitor")).isEmpty();

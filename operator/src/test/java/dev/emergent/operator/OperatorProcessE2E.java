@@ -85,6 +85,8 @@ class OperatorProcessE2E {
     await().atMost(TIMEOUT).until(() -> phase("jar") == RunPhase.Succeeded);
 
     assertThat(operator.log()).contains("Leader election off");
+    // Its TLS to the API server encrypted by AWS-LC (NativeCrypto), which its main put in place.
+    assertThat(operator.log()).contains("TLS ciphers: AmazonCorrettoCryptoProvider");
     assertThat(jobNames("jar")).hasSize(4);
   }
 
