@@ -12,8 +12,9 @@ import org.jboss.logging.Logger;
  * of every API request encrypts and authenticates in native code. The operator's JVM runs C1 only
  * (its image's ENTRYPOINT: C2's compilations cost more than they saved), and C1 has none of the
  * AES-GCM intrinsics that make the JDK's own GCM fast: 16 KiB records sealed at about 33 MB/s there
- * against about 3 GB/s through AWS-LC, and a profile of a burst of 1,000 runs put 44% of the
- * operator's samples in TLS (docs/performance.md, "Operator at scale").
+ * against about 3 GB/s through AWS-LC, and a flight recording of a burst of 1,000 runs put 26% of
+ * the operator's Java samples in the JDK's TLS, 3% after (docs/performance.md, "Operator at
+ * scale").
  *
  * <p>{@code EMERGENT_OPERATOR_NATIVE_CRYPTO=false} keeps the JDK's providers, for a platform that
  * requires its own validated ones. Where the native library does not load (another CPU
