@@ -28,7 +28,7 @@ final class GenerateCommand extends ConsoleCommand {
 
   @Option(
       names = "--max-new-tokens",
-      defaultValue = "32",
+      defaultValue = "" + Completions.DEFAULT_MAX_NEW_TOKENS,
       description = "Tokens to generate at most (default ${DEFAULT-VALUE}).")
   int maxNewTokens;
 

@@ -8,6 +8,7 @@ import dev.emergent.plan.TrainingRunFiles;
 import dev.emergent.trainer.data.ArithmeticPostTraining;
 import dev.emergent.trainer.data.ArithmeticTask;
 import dev.emergent.trainer.data.PostTrainingData;
+import dev.emergent.trainer.generate.Completions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,9 +36,6 @@ final class ReportWriter {
       List.of("The", "You will", "A man", "Q: What is", "Love", "It is");
 
   private static final int TEXT_TOKENS = 48;
-
-  /** Room for any answer of the arithmetic task and its END, as {@code emergent generate} gives. */
-  private static final int ANSWER_TOKENS = 32;
 
   private final Path folder;
   private final RunPlan plan;
@@ -145,8 +143,10 @@ final class ReportWriter {
     // Both at once, on two trainer processes when the run has them.
     Path policyCheckpoint = checkpoints.resolve(config.inputs().policy());
     Path tunedCheckpoint = checkpoints.resolve(after.checkpoint());
-    var policy = sampler.complete(policyCheckpoint, prompts, false, ANSWER_TOKENS);
-    var tuned = sampler.complete(tunedCheckpoint, prompts, false, ANSWER_TOKENS);
+    var policy =
+        sampler.complete(policyCheckpoint, prompts, false, Completions.DEFAULT_MAX_NEW_TOKENS);
+    var tuned =
+        sampler.complete(tunedCheckpoint, prompts, false, Completions.DEFAULT_MAX_NEW_TOKENS);
     List<String> before = Sampler.await(policy, policyCheckpoint);
     List<String> ppoAnswers = Sampler.await(tuned, tunedCheckpoint);
     StringBuilder html =

@@ -23,6 +23,12 @@ public final class Completions {
 
   private static final int TEXT_TOP_K = 40;
 
+  /**
+   * New tokens at most, unless asked otherwise: room for any answer of the arithmetic task and its
+   * END ({@code emergent generate}'s default, and the report's answers).
+   */
+  public static final int DEFAULT_MAX_NEW_TOKENS = 32;
+
   private Completions() {}
 
   /**
