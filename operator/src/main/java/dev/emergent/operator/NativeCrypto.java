@@ -29,10 +29,11 @@ public class NativeCrypto {
   /** Called once, before anything opens a connection; returns what the TLS will encrypt with. */
   static String install(Map<String, String> environment) {
     AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
+    Throwable notLoaded = provider.getLoadingError();
     if ("false".equalsIgnoreCase(environment.get(SWITCH))) {
       ciphers = "the JDK's (" + SWITCH + "=false)";
-    } else if (provider.getLoadingError() != null) {
-      ciphers = "the JDK's (AWS-LC did not load: " + provider.getLoadingError() + ")";
+    } else if (notLoaded != null) {
+      ciphers = "the JDK's (AWS-LC did not load: " + notLoaded + ")";
     } else {
       AmazonCorrettoCryptoProvider.install();
       ciphers = provider.getName() + " " + provider.getVersionStr();
